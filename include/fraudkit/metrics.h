@@ -1,0 +1,95 @@
+#pragma once
+// Evaluation metrics with scikit-learn 1.2 definitions (parity to 1e-9, tested against it).
+// Convention everywhere: label 1 = positive (fraud); a row is predicted positive when
+// score >= threshold. Scores must be finite (DataError otherwise); y and scores must have the
+// same length (UsageError otherwise).
+//
+// Where scikit-learn is undefined or warns, we return a documented value (docs/metrics.md):
+// ROC-AUC with one class -> NaN (scikit-learn raises); precision with no predicted positive,
+// recall with no positive, F-beta with both zero -> 0 (zero_division=0); MCC with a zero
+// marginal -> 0; AP with no positive -> 0 (scikit-learn 1.2 returns a NaN-derived value and
+// warns).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fraudkit {
+
+// The shared basis of every ranking metric, curve and threshold policy: distinct scores in
+// descending order with the cumulative true/false positive counts of "score >= threshold"
+// (scikit-learn's _binary_clf_curve). Built with one O(n log n) sort; query many times.
+struct ScoreCurve {
+  std::vector<double> thresholds;  // distinct scores, descending
+  std::vector<int64_t> tps, fps;   // rows with score >= thresholds[i]: positives / negatives
+  int64_t positives = 0, negatives = 0;
+
+  static ScoreCurve build(std::span<const uint8_t> y, std::span<const double> scores);
+  size_t size() const { return thresholds.size(); }
+};
+
+struct Confusion {
+  int64_t tp = 0, fp = 0, tn = 0, fn = 0;
+  int64_t total() const { return tp + fp + tn + fn; }
+};
+
+// Cost of each outcome (e.g. C_FN = average fraud loss, C_FP = review cost + friction).
+struct CostMatrix {
+  double fp = 1.0, fn = 1.0, tp = 0.0, tn = 0.0;
+};
+
+// --- ranking metrics -------------------------------------------------------------------
+double average_precision(const ScoreCurve& curve);  // step-wise PR-AUC (sklearn's AP)
+double roc_auc(const ScoreCurve& curve);            // trapezoidal, ties as sklearn
+double average_precision(std::span<const uint8_t> y, std::span<const double> scores);
+double roc_auc(std::span<const uint8_t> y, std::span<const double> scores);
+
+struct PrCurve {  // sklearn precision_recall_curve order: recall decreasing, last point (1, 0)
+  std::vector<double> precision, recall, thresholds;
+};
+PrCurve precision_recall_curve(const ScoreCurve& curve);
+
+struct RocCurve {  // sklearn roc_curve(drop_intermediate=True): first threshold is +inf
+  std::vector<double> fpr, tpr, thresholds;
+};
+RocCurve roc_curve(const ScoreCurve& curve, bool drop_intermediate = true);
+
+// --- threshold metrics -----------------------------------------------------------------
+Confusion confusion_at(std::span<const uint8_t> y, std::span<const double> scores, double threshold);
+double precision(const Confusion& c);
+double recall(const Confusion& c);
+double fbeta(const Confusion& c, double beta);
+double mcc(const Confusion& c);
+double balanced_accuracy(const Confusion& c);
+double accuracy(const Confusion& c);
+// Total cost C_FP*FP + C_FN*FN + C_TP*TP + C_TN*TN; divide by c.total() for cost per row.
+double total_cost(const Confusion& c, const CostMatrix& cost);
+
+// --- probability metrics ---------------------------------------------------------------
+double log_loss(std::span<const uint8_t> y, std::span<const double> p, double eps = 1e-15);
+double brier_score(std::span<const uint8_t> y, std::span<const double> p);
+
+// --- top-k (review capacity) -----------------------------------------------------------
+// The k highest-scoring rows (ties at the cut broken by row order, i.e. a stable sort).
+double precision_at_k(std::span<const uint8_t> y, std::span<const double> scores, int64_t k);
+double recall_at_k(std::span<const uint8_t> y, std::span<const double> scores, int64_t k);
+
+// Per-class precision / recall / F1 / support plus macro and weighted averages, as
+// sklearn's classification_report(output_dict=True); also printable as its text table.
+nlohmann::json classification_report(const Confusion& c);
+std::string classification_report_text(const Confusion& c);
+
+// Every metric above at one threshold, as one JSON object (the `metrics` command and the
+// train/evaluate reports use this). `k` for precision@k defaults to the number of positives.
+struct MetricOptions {
+  double threshold = 0.5;
+  double beta = 2.0;       // the F-beta reported beside F1
+  CostMatrix cost{};       // for expected_cost
+  int64_t k = -1;          // precision@k / recall@k; -1 = number of positives
+};
+nlohmann::json all_metrics(std::span<const uint8_t> y, std::span<const double> scores,
+                           const MetricOptions& options);
+
+}  // namespace fraudkit
