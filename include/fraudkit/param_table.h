@@ -15,6 +15,16 @@
 
 #include "fraudkit/error.h"
 
+// std::visit instantiates every member-pointer alternative; GCC 12's middle end then checks the
+// `double P::*` branch against small structs (e.g. two bools) and reports a false
+// -Warray-bounds / -Wstringop-overflow at the assignment below. The variant index guarantees
+// the right branch at run time.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
+
 namespace fraudkit {
 
 template <class P>
@@ -134,3 +144,7 @@ std::string params_help(std::span<const ParamSpec<P>> table) {
 }
 
 }  // namespace fraudkit
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
