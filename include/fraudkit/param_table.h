@@ -17,12 +17,13 @@
 
 // std::visit instantiates every member-pointer alternative; GCC 12's middle end then checks the
 // `double P::*` branch against small structs (e.g. two bools) and reports a false
-// -Warray-bounds / -Wstringop-overflow at the assignment below. The variant index guarantees
+// -Warray-bounds / -Wstringop-overflow / -Wmaybe-uninitialized on the member accesses below. The variant index guarantees
 // the right branch at run time.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace fraudkit {

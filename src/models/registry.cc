@@ -1,0 +1,69 @@
+// The one place where classifiers are registered by their stable type name.
+#include <functional>
+
+#include "fraudkit/classifier.h"
+#include "fraudkit/error.h"
+#include "models/logistic_classifier.h"
+
+namespace fraudkit {
+
+namespace {
+
+struct Entry {
+  const char* name;
+  const char* description;
+  std::function<std::string()> params_help;
+  std::function<std::unique_ptr<Classifier>(const nlohmann::json&)> make;
+  std::function<std::unique_ptr<Classifier>(const nlohmann::json&, const nlohmann::json&)> load;
+};
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table = {
+      {"logistic_regression", "L2-regularised logistic regression (Newton solver)",
+       [] { return params_help(logistic_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<LogisticClassifier>(LogisticRegression(
+             params_from_json<LogisticParams>(params, logistic_param_table(), "logistic_regression")));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<LogisticClassifier>(LogisticRegression::from_json(params, state));
+       }},
+  };
+  return table;
+}
+
+std::string known_names() {
+  std::string s;
+  for (const Entry& e : entries()) s += std::string(s.empty() ? "" : ", ") + e.name;
+  return s;
+}
+
+const Entry* find(const std::string& name) {
+  for (const Entry& e : entries())
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Classifier> make_classifier(const std::string& name, const nlohmann::json& params) {
+  const Entry* e = find(name);
+  if (!e) throw UsageError("unknown model '" + name + "'; known models: " + known_names());
+  return e->make(params.is_null() ? nlohmann::json::object() : params);
+}
+
+std::unique_ptr<Classifier> load_classifier(const std::string& name, const nlohmann::json& params,
+                                            const nlohmann::json& state) {
+  const Entry* e = find(name);
+  if (!e) throw ArtifactError("the model file uses model type '" + name +
+                              "', which this fraudkit does not know; known: " + known_names());
+  return e->load(params, state);
+}
+
+std::vector<ClassifierInfo> registered_classifiers() {
+  std::vector<ClassifierInfo> out;
+  for (const Entry& e : entries()) out.push_back({e.name, e.description, e.params_help()});
+  return out;
+}
+
+}  // namespace fraudkit
