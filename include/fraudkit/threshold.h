@@ -1,6 +1,7 @@
 #pragma once
 // Decision-threshold policies: chosen from VALIDATION labels and scores only, then frozen in
 // the model and applied to test once. A row is flagged when score >= threshold.
+#include <cstdint>
 #include <span>
 #include <string>
 
@@ -30,14 +31,21 @@ struct ThresholdPolicy {
   std::string spec() const;  // inverse of parse
   nlohmann::json to_json() const;
   static ThresholdPolicy from_json(const nlohmann::json& j);
+  // Throws UsageError unless the parameter of `kind` is in range (parse and from_json call it;
+  // choose_threshold calls it on hand-built policies).
+  void validate() const;
 };
 
 struct ThresholdChoice {
   double threshold = 0.5;      // flag when score >= threshold
   bool feasible = true;        // false when a precision/recall target cannot be met
-  double objective = 0;        // the value the policy optimised (F-beta, cost, ...)
+  // The value the policy optimised, on the validation rows: F-beta (kFbeta), total cost
+  // (kCost), rows flagged (kCapacity), recall (kPrecision), precision (kRecall); for an
+  // infeasible target, the value of the fallback's own objective (precision for kPrecision).
+  double objective = 0;
   Confusion validation;        // confusion on the validation rows at `threshold`
-  // Cost policy only: C_FP / (C_FP + C_FN), the optimal threshold for calibrated probabilities.
+  // Cost policy only: C_FP / (C_FP + C_FN), the optimal threshold for calibrated probabilities
+  // (with C_TP, C_TN: (C_FP - C_TN) / (C_FP - C_TN + C_FN - C_TP)). Reported, not applied.
   double bayes_threshold = -1;
   std::string note;            // one sentence explaining the choice (and any fallback)
 };
@@ -47,5 +55,12 @@ struct ThresholdChoice {
 // a target is infeasible are in docs/thresholds.md.
 ThresholdChoice choose_threshold(const ThresholdPolicy& policy, std::span<const uint8_t> y,
                                  std::span<const double> scores);
+// The same on an already built curve (e.g. when metrics were computed from it too).
+ThresholdChoice choose_threshold(const ThresholdPolicy& policy, const ScoreCurve& curve);
+
+// The most rows kCapacity may flag among n: floor(alert_rate * n), where a product within
+// 1e-9 (relative) below an integer counts as that integer, because K/N is stored as a double
+// (7/100 * 100 must give 7 even if the product rounds to 6.9999999999999991).
+int64_t capacity_limit(double alert_rate, int64_t n);
 
 }  // namespace fraudkit
