@@ -1,0 +1,123 @@
+// fraudkit train --data F --target T [--class-weight ...] [--threshold POLICY] --out model.fkm
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "cli/train_summary.h"
+#include "fraudkit/artifact.h"
+#include "fraudkit/error.h"
+#include "fraudkit/training.h"
+
+namespace fraudkit::cli {
+
+namespace {
+
+struct TrainFlags {
+  DataFlags data;
+  ReportFlags report;
+  std::string model = "logistic_regression";
+  std::vector<std::string> params;  // NAME=VALUE model hyperparameters
+  std::string class_weight = "none";
+  std::string threshold = "f1";
+  std::string split = "0.6,0.2,0.2";
+  uint64_t seed = 42;
+  bool no_scale = false, missing_indicator = false, json = false;
+  std::string out, report_path;
+};
+
+SplitRatios parse_split(const std::string& text) {
+  std::vector<double> v;
+  std::stringstream s(text);
+  std::string part;
+  while (std::getline(s, part, ',')) {
+    try {
+      v.push_back(std::stod(part));
+    } catch (const std::exception&) {
+      v.clear();
+      break;
+    }
+  }
+  if (v.size() != 3)
+    throw UsageError("--split '" + text + "': expected three fractions TRAIN,VALIDATION,TEST, e.g. 0.6,0.2,0.2");
+  return {v[0], v[1], v[2]};
+}
+
+nlohmann::json parse_model_params(const std::vector<std::string>& items) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--param '" + item + "': expected NAME=VALUE, e.g. --param C=0.5");
+    const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
+    try {
+      j[name] = nlohmann::json::parse(value);
+    } catch (const nlohmann::json::exception&) {
+      j[name] = value;  // text parameters
+    }
+  }
+  return j;
+}
+
+}  // namespace
+
+CommandRunner register_train(CLI::App& root) {
+  auto f = std::make_shared<TrainFlags>();
+  CLI::App* cmd = root.add_subcommand(
+      "train", "split, fit on train, tune the threshold on validation, score test once, save the model");
+  f->data.add_to(cmd, /*target_required=*/true);
+  std::string models_help = "model type; known:";
+  for (const ClassifierInfo& c : registered_classifiers())
+    models_help += "\n  " + c.name + ": " + c.description + "\n" + c.params_help;
+  cmd->add_option("--model", f->model, models_help)->capture_default_str();
+  cmd->add_option("--param", f->params, "model hyperparameter NAME=VALUE (repeatable), e.g. --param C=0.5");
+  cmd->add_option("--class-weight", f->class_weight, "none | balanced | 0:W0,1:W1")->capture_default_str();
+  cmd->add_option("--threshold", f->threshold,
+                  "threshold policy tuned on validation: f1 | fbeta:B | cost:C_FP:C_FN | capacity:K/N | "
+                  "precision:P | recall:R")
+      ->capture_default_str();
+  cmd->add_option("--split", f->split, "train,validation,test fractions (stratified)")->capture_default_str();
+  cmd->add_option("--seed", f->seed, "random seed of the split and the model")->capture_default_str();
+  cmd->add_flag("--no-scale", f->no_scale, "do not standardise numeric columns");
+  cmd->add_flag("--missing-indicator", f->missing_indicator, "add a 0/1 column per numeric column with missing values");
+  f->report.add_to(cmd);
+  cmd->add_option("--out", f->out, "model artifact to write (e.g. model.fkm)")->required();
+  cmd->add_option("--report", f->report_path, "JSON report path (default: <out>.report.json)");
+  cmd->add_flag("--json", f->json, "print the JSON report on stdout instead of the table");
+
+  return [f] {
+    TrainOptions o;
+    o.split = parse_split(f->split);
+    o.model = f->model;
+    o.model_params = parse_model_params(f->params);
+    o.class_weight = ClassWeight::parse(f->class_weight);
+    o.policy = ThresholdPolicy::parse(f->threshold);
+    o.preprocess.scale = !f->no_scale;
+    o.preprocess.missing_indicator = f->missing_indicator;
+    o.report_beta = o.policy.kind == ThresholdPolicyKind::kFbeta ? o.policy.beta : f->report.beta;
+    o.cost = f->report.cost_matrix();
+    o.review_k = f->report.k;
+    // Validate the model name and parameters before reading a possibly large file.
+    make_classifier(o.model, o.model_params);
+
+    RunContext ctx = make_context(f->seed);
+    ctx.report("reading " + f->data.path);
+    const CsvData csv = read_csv(f->data.path, f->data.csv_options());
+    TrainOutcome result = train_model(csv.data, o, ctx);
+    end_progress();
+
+    const std::string report_path = f->report_path.empty() ? f->out + ".report.json" : f->report_path;
+    save_model(result.model, f->out);
+    write_json_file(report_path, result.report);
+    if (f->json) {
+      std::cout << result.report.dump() << "\n";
+    } else {
+      print_train_summary(std::cout, result.report);
+      std::cout << "\nmodel written to " << f->out << ", report to " << report_path << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace fraudkit::cli

@@ -1,0 +1,12 @@
+#pragma once
+// The human-readable summary printed after training (train and demo share it).
+#include <iosfwd>
+
+#include <nlohmann/json.hpp>
+
+namespace fraudkit::cli {
+
+// Data and split sizes, the fit, the threshold decision, then validation vs test metrics.
+void print_train_summary(std::ostream& out, const nlohmann::json& report);
+
+}  // namespace fraudkit::cli
