@@ -5,6 +5,7 @@
 // Hessian, backtracking line search) that converges to the same optimum as scikit-learn's
 // lbfgs at tight tolerance. Row weights come from class_weight.h (class weight x sample
 // weight) and are passed in by the caller.
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct ConvergenceReport {
   bool converged = false;
   double gradient_norm = 0;  // max-abs gradient of the objective at the end
   double objective = 0;      // objective value at the end
+  // One sentence saying why the solver stopped; when converged is false it says so and what
+  // to try (more iterations, scaling the features, a smaller C).
+  std::string message;
   nlohmann::json to_json() const;
 };
 
@@ -64,4 +68,56 @@ class LogisticRegression {
   ConvergenceReport report_;
 };
 
+// Building blocks of the solver, exposed so the tests can check the fast blocked kernel
+// against a naive row-by-row reference. Not part of the stable API.
+namespace logistic_detail {
+
+// 1 / (1 + exp(-z)) without overflow for any finite z.
+double sigmoid(double z);
+// -(y log p + (1 - y) log(1 - p)) with p = sigmoid(z), computed as
+// (max(z, 0) - y z) + log1p(exp(-|z|)) so it stays accurate where p rounds to 0 or 1.
+double log_loss(double y, double z);
+
+// The data term of the objective, sum_i w_i logloss(y_i, z_i) with z = X coef + intercept,
+// and its derivatives with respect to theta = (coef, intercept) (the intercept entry last and
+// present only when fitting it).
+struct DataTerm {
+  double loss = 0;
+  Eigen::VectorXd gradient;  // sum_i w_i (p_i - y_i) [x_i, 1]
+  Eigen::MatrixXd hessian;   // sum_i w_i p_i (1 - p_i) [x_i, 1][x_i, 1]^T; lower triangle only
+};
+
+// Rows per cache block of the kernel, and the most blocks-of-blocks ("chunks") whose partial
+// sums are kept: the chunking depends on the row count only, never on the thread count, and
+// chunk partials are added in chunk order, so results are bit-identical for any thread count.
+inline constexpr Eigen::Index kBlockRows = 1024;
+inline constexpr Eigen::Index kMaxChunks = 64;
+
+// One pass over X at (coef, intercept): writes the margins to z (resized to X.rows()) and the
+// data term to `out` (the Hessian only when with_hessian).
+// `w` is empty (all 1) or one weight per row.
+void evaluate_data_term(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
+                        std::span<const double> w, const Eigen::VectorXd& coef, double intercept,
+                        bool fit_intercept, bool with_hessian, Eigen::VectorXd& z, DataTerm& out);
+
+// sum_i w_i logloss(y_i, z0_i + t (z1_i - z0_i)): the data term along a line whose end
+// margins are known, so backtracking needs no pass over X. Same determinism as above.
+double loss_along_line(std::span<const uint8_t> y, std::span<const double> w,
+                       const Eigen::VectorXd& z0, const Eigen::VectorXd& z1, double t);
+
+// Naive reference: the same quantities, row by row in plain loops (tests only).
+DataTerm evaluate_data_term_reference(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
+                                      std::span<const double> w, const Eigen::VectorXd& coef,
+                                      double intercept, bool fit_intercept);
+
+struct NewtonResult {
+  Eigen::VectorXd coef;
+  double intercept = 0;
+  ConvergenceReport report;
+};
+// Minimises C * data_term + 0.5 ||coef||^2 by damped Newton. Inputs already validated.
+NewtonResult newton_solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
+                          std::span<const double> w, const LogisticParams& params);
+
+}  // namespace logistic_detail
 }  // namespace fraudkit
