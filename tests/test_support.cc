@@ -87,3 +87,15 @@ std::string read_file(const fs::path& path) {
 }
 
 }  // namespace fraudkit::testing
+
+#include <zlib.h>
+
+namespace fraudkit::testing {
+std::string crc32_hex(const std::string& bytes) {
+  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()),
+                          static_cast<uInt>(bytes.size()));
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08lx", static_cast<unsigned long>(crc));
+  return buf;
+}
+}  // namespace fraudkit::testing

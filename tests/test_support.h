@@ -50,3 +50,8 @@ void write_file(const std::filesystem::path& path, const std::string& text);
 std::string read_file(const std::filesystem::path& path);
 
 }  // namespace fraudkit::testing
+
+namespace fraudkit::testing {
+// CRC-32 (zlib) of `bytes` as 8 lowercase hex digits, for forging model files in tests.
+std::string crc32_hex(const std::string& bytes);
+}  // namespace fraudkit::testing

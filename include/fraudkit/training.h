@@ -35,6 +35,10 @@ struct TrainOutcome {
 };
 
 TrainOutcome train_model(const Dataset& data, const TrainOptions& options, const RunContext& ctx);
+// The same on a split the caller made (a time-based split, a fold): train rows are fitted,
+// validation rows tune the threshold, test rows are scored once. options.split is ignored.
+TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, const TrainOptions& options,
+                            const RunContext& ctx);
 
 // Metrics of a saved model on labelled data at its frozen threshold (the `evaluate` command).
 nlohmann::json evaluate_model(const Model& model, const Dataset& data, const MetricOptions& options);

@@ -1,6 +1,8 @@
 #include "cli/cli_common.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -147,7 +149,10 @@ void print_metrics_table(std::ostream& out,
   };
   size_t label_width = 0;
   for (const Row& r : rows) label_width = std::max(label_width, r.label.size());
-  const size_t col_width = 22;
+  size_t col_width = 16;
+  for (const auto& c : columns) col_width = std::max(col_width, c.first.size() + 3);
+  for (const auto& c : columns)
+    for (const Row& r : rows) col_width = std::max(col_width, r.cell(c.second).size() + 3);
   out << std::left << std::setw(static_cast<int>(label_width + 2)) << "";
   for (const auto& c : columns) out << std::right << std::setw(static_cast<int>(col_width)) << c.first;
   out << "\n";

@@ -63,8 +63,12 @@ MetricOptions metric_options(const TrainOptions& o, double threshold, size_t par
 TrainOutcome train_model(const Dataset& data, const TrainOptions& options, const RunContext& ctx) {
   if (!data.has_target()) throw UsageError("training needs a labelled dataset (--target)");
   ctx.report("splitting");
-  const TrainValTest split = stratified_split(data, options.split, ctx.seed);
+  return train_on_split(data, stratified_split(data, options.split, ctx.seed), options, ctx);
+}
 
+TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, const TrainOptions& options,
+                            const RunContext& ctx) {
+  if (!data.has_target()) throw UsageError("training needs a labelled dataset (--target)");
   ctx.report("preprocessing");
   Model model;
   model.preprocess = Preprocessor(options.preprocess);
