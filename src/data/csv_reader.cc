@@ -174,14 +174,15 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
   ErrorContext ctx{text, &source, nullptr};
   const size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
   RecordScan scan = find_records(text, start);
+  std::vector<std::string> header;
+  if (!scan.records.empty()) header = read_header(text, scan.records[0], ctx);
+  ctx.header = &header;
   if (scan.unterminated_quote)
     throw_at(ctx, scan.unterminated_at, static_cast<long>(scan.unterminated_field),
              "unterminated quoted field: the opening '\"' has no closing quote before the end "
              "of the file");
   if (scan.records.empty())
     throw_in_file(source, "the file is empty; expected a header row naming the columns");
-  const std::vector<std::string> header = read_header(text, scan.records[0], ctx);
-  ctx.header = &header;
   if (scan.records.size() == 1)
     throw_in_file(source, "the file has a header (line " +
                               std::to_string(line_of(text, scan.records[0].begin)) +
@@ -249,7 +250,8 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
     chunks[c].dictionaries.resize(dictionaries);
   }
   const auto chunk_count = static_cast<long>(chunks.size());
-#pragma omp parallel for schedule(dynamic, 1)
+  // Small inputs (one chunk) skip the parallel region: waking threads costs more than parsing.
+#pragma omp parallel for schedule(dynamic, 1) if (chunk_count > 1)
   for (long c = 0; c < chunk_count; ++c)
     parse_chunk(text, records, sinks, header, chunks[static_cast<size_t>(c)]);
   for (const Chunk& chunk : chunks)
@@ -260,7 +262,7 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
   std::vector<Dictionary> globals(dictionaries);
   std::vector<std::vector<std::vector<int32_t>>> remaps(dictionaries);  // [slot][chunk]
   for (size_t s = 0; s < dictionaries; ++s) remaps[s] = merge_dictionaries(chunks, s, globals[s]);
-#pragma omp parallel for schedule(dynamic, 1)
+#pragma omp parallel for schedule(dynamic, 1) if (chunk_count > 1)
   for (long c = 0; c < chunk_count; ++c) {
     const Chunk& chunk = chunks[static_cast<size_t>(c)];
     for (const Sink& sink : sinks) {

@@ -63,44 +63,51 @@ TargetLabels resolve_target(std::span<const int32_t> codes, const std::vector<st
   const size_t missing_row = first_row_with(codes, kMissingCode);
   if (missing_row < codes.size())
     fail_at_row(missing_row, "the target value is missing; every row needs a label");
-  if (texts.size() > 2)
+  auto fail_too_many = [&] {
     fail_at_row(first_row_with(codes, 2),
                 "the target must have two classes but has more than two distinct values: " +
                     list_values(texts));
+  };
 
   // meaning[code] = class (0/1) of each distinct text.
   std::vector<int> meaning(texts.size());
   TargetLabels labels;
   if (!options.positive.empty()) {
+    if (texts.size() > 2) fail_too_many();
     const auto pos = std::find(texts.begin(), texts.end(), options.positive);
     if (pos == texts.end() && texts.size() == 2)
       fail_at_row(0, "the positive class " + quoted_value(options.positive) +
                          " is not one of the target's values " + list_values(texts));
     for (size_t i = 0; i < texts.size(); ++i) meaning[i] = texts[i] == options.positive ? 1 : 0;
-    labels.positive_label = options.positive;
-    for (const std::string& t : texts)
-      if (t != options.positive) labels.negative_label = t;
   } else {
+    // Several spellings may mean one class ("true", "TRUE", "1"); each must mean one.
     for (size_t i = 0; i < texts.size(); ++i) {
       meaning[i] = boolean_meaning(texts[i]);
-      if (meaning[i] == kNotALabel)
-        fail_at_row(first_row_with(codes, static_cast<int32_t>(i)),
-                    "expected a target of 0/1 or true/false, got " + quoted_value(texts[i]) +
-                        "; for other labels name the positive class (--positive TEXT)");
-    }
-    if (texts.size() == 2 && meaning[0] == meaning[1])
-      fail_at_row(first_row_with(codes, 1),
-                  "target values " + quoted_value(texts[0]) + " and " + quoted_value(texts[1]) +
-                      " mean the same class; expected one positive and one negative value");
-    for (size_t i = 0; i < texts.size(); ++i)
-      (meaning[i] == 1 ? labels.positive_label : labels.negative_label) = texts[i];
-    if (texts.size() == 1) {
-      std::string& other = meaning[0] == 1 ? labels.negative_label : labels.positive_label;
-      other = counterpart(texts[0], meaning[0]);
+      if (meaning[i] != kNotALabel) continue;
+      if (texts.size() > 2) fail_too_many();
+      fail_at_row(first_row_with(codes, static_cast<int32_t>(i)),
+                  "expected a target of 0/1 or true/false, got " + quoted_value(texts[i]) +
+                      "; for other labels name the positive class (--positive TEXT)");
     }
   }
-  if (texts.size() < 2 && !options.allow_single_class) {
-    const std::string only = texts.empty() ? std::string("(none)") : quoted_value(texts[0]);
+  // The labels are the first spelling seen of each class; a class never seen gets the
+  // conventional counterpart of the other ("0" for "1", "false" for "true", ...).
+  bool seen[2] = {false, false};
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (seen[meaning[i]]) continue;
+    seen[meaning[i]] = true;
+    (meaning[i] == 1 ? labels.positive_label : labels.negative_label) = texts[i];
+  }
+  if (!options.positive.empty()) {
+    labels.positive_label = options.positive;
+  } else if (seen[0] != seen[1]) {
+    const int present = seen[1] ? 1 : 0;
+    const std::string& text = present == 1 ? labels.positive_label : labels.negative_label;
+    (present == 1 ? labels.negative_label : labels.positive_label) = counterpart(text, present);
+  }
+  const bool single_class = !(seen[0] && seen[1]);
+  if (single_class && !options.allow_single_class) {
+    std::string only = texts.empty() ? std::string("(none)") : list_values(texts);
     fail_at_row(0, "the target has a single class (" + only + " in all " +
                        std::to_string(codes.size()) +
                        " rows); training needs positive and negative rows");
