@@ -36,6 +36,7 @@ Row class_row(const char* name, int64_t hit, int64_t false_alarm, int64_t miss) 
 
 struct Report {
   Row negative, positive, micro, macro, weighted;
+  bool float_supports = false;  // see support_text
   // scikit-learn labels the micro average "accuracy" only when the requested labels [0, 1]
   // are exactly the labels present in y_true and y_pred; otherwise it prints "micro avg".
   bool micro_is_accuracy = true;
@@ -52,6 +53,7 @@ Report make_report(const Confusion& c) {
   const int64_t n = c.total();
   const bool zero_present = c.tn + c.fp + c.fn > 0, one_present = c.tp + c.fn + c.fp > 0;
   r.micro_is_accuracy = zero_present && one_present;
+  r.float_supports = c.tp + c.tn == 0;
 
   r.micro.name = r.micro_is_accuracy ? "accuracy" : "micro avg";
   r.micro.precision = r.micro.recall = static_cast<double>(c.tp + c.tn) / static_cast<double>(n);
@@ -79,10 +81,17 @@ nlohmann::json row_json(const Row& row) {
           {"support", row.support}};
 }
 
-std::string format_row(const Row& row) {
-  char line[128];
-  std::snprintf(line, sizeof line, "%12s  %9.2f %9.2f %9.2f %9lld\n", row.name.c_str(),
-                row.precision, row.recall, row.f1, static_cast<long long>(row.support));
+// scikit-learn's supports are integers, except when no row is classified correctly: its
+// confusion counting then falls back to float zeros and the table prints "2.0". The text
+// mimics that so the two tables are identical; the JSON keeps integers.
+std::string support_text(int64_t support, bool float_supports) {
+  return std::to_string(support) + (float_supports ? ".0" : "");
+}
+
+std::string format_row(const Row& row, bool float_supports) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%12s  %9.2f %9.2f %9.2f %9s\n", row.name.c_str(), row.precision,
+                row.recall, row.f1, support_text(row.support, float_supports).c_str());
   return line;
 }
 
@@ -108,19 +117,20 @@ std::string classification_report_text(const Confusion& c) {
   std::snprintf(header, sizeof header, "%12s  %9s %9s %9s %9s\n\n", "", "precision", "recall",
                 "f1-score", "support");
   std::string text = header;
-  text += format_row(r.negative);
-  text += format_row(r.positive);
+  const bool f = r.float_supports;
+  text += format_row(r.negative, f);
+  text += format_row(r.positive, f);
   text += "\n";
   if (r.micro_is_accuracy) {
     char line[128];
-    std::snprintf(line, sizeof line, "%12s  %9s %9s %9.2f %9lld\n", "accuracy", "", "", r.micro.f1,
-                  static_cast<long long>(r.micro.support));
+    std::snprintf(line, sizeof line, "%12s  %9s %9s %9.2f %9s\n", "accuracy", "", "", r.micro.f1,
+                  support_text(r.micro.support, f).c_str());
     text += line;
   } else {
-    text += format_row(r.micro);
+    text += format_row(r.micro, f);
   }
-  text += format_row(r.macro);
-  text += format_row(r.weighted);
+  text += format_row(r.macro, f);
+  text += format_row(r.weighted, f);
   return text;
 }
 

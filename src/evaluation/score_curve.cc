@@ -22,10 +22,7 @@ void split_by_class(std::span<const uint8_t> y, std::span<const double> scores,
   for (size_t i = 0; i < y.size(); ++i) {
     const uint8_t label = y[i];
     const double s = scores[i];
-    if (label > 1 || !std::isfinite(s)) {  // rare: let the checks build the message
-      detail::check_labels(y.subspan(i, 1));
-      detail::check_finite_scores(scores.subspan(i, 1));
-    }
+    if (label > 1 || !std::isfinite(s)) detail::throw_bad_row(y, scores, i);
     const uint64_t key = detail::order_key(s);
     if (label == 1) positive_keys[p++] = key;
     else negative_keys[q++] = key;
