@@ -53,8 +53,10 @@ void fill_block(const ClassProfile& p, size_t begin, size_t end, gen::Random& rn
     c.amount[i] = std::clamp(rng.lognormal(p.amount_mu, p.amount_sigma), p.amount_lo, p.amount_hi);
   for (size_t i = begin; i < end; ++i)
     c.distance[i] = std::clamp(rng.exponential(p.distance_scale), 0.0, p.distance_hi);
-  for (size_t i = begin; i < end; ++i)
-    c.count[i] = std::clamp(static_cast<double>(rng.poisson(p.count_lambda)), p.count_lo, p.count_hi);
+  for (size_t i = begin; i < end; ++i) {
+    const auto k = static_cast<double>(rng.poisson(p.count_lambda));
+    c.count[i] = std::clamp(k, p.count_lo, p.count_hi);
+  }
   const std::vector<double> hours = hour_table(p);
   const gen::Categorical hour(hours);
   for (size_t i = begin; i < end; ++i) c.hour[i] = static_cast<double>(hour(rng));
