@@ -14,12 +14,14 @@ namespace fraudkit::csv {
 class Dictionary {
  public:
   int32_t code_of(std::string_view text) {
+    // Columns repeat values in runs (a 0/1 target is mostly 0): check the last one first.
+    if (last_code_ >= 0 && text == texts_[static_cast<size_t>(last_code_)]) return last_code_;
     auto it = index_.find(text);
-    if (it != index_.end()) return it->second;
+    if (it != index_.end()) return last_code_ = it->second;
     const auto code = static_cast<int32_t>(texts_.size());
     texts_.emplace_back(text);
     index_.emplace(texts_.back(), code);
-    return code;
+    return last_code_ = code;
   }
   const std::vector<std::string>& texts() const { return texts_; }
   size_t size() const { return texts_.size(); }
@@ -31,6 +33,7 @@ class Dictionary {
   };
   std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> index_;
   std::vector<std::string> texts_;
+  int32_t last_code_ = -1;
 };
 
 }  // namespace fraudkit::csv

@@ -115,7 +115,7 @@ void parse_chunk(std::string_view text, std::span<const RecordSpan> records,
       return;
     }
     if (fields < columns) {
-      issue = {true, records[r].end, static_cast<long>(fields),
+      issue = {true, records[r].end(), static_cast<long>(fields),
                "too few fields: expected " + std::to_string(columns) +
                    " as in the header, found " + std::to_string(fields)};
       return;
@@ -177,6 +177,8 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
   std::vector<std::string> header;
   if (!scan.records.empty()) header = read_header(text, scan.records[0], ctx);
   ctx.header = &header;
+  if (scan.record_too_long)
+    throw_at(ctx, scan.too_long_at, -1, "a record of 4 GiB or more; is this a CSV file?");
   if (scan.unterminated_quote)
     throw_at(ctx, scan.unterminated_at, static_cast<long>(scan.unterminated_field),
              "unterminated quoted field: the opening '\"' has no closing quote before the end "
@@ -303,8 +305,8 @@ CsvData parse_csv(std::string_view text, const CsvOptions& options,
 }
 
 CsvData read_csv(const std::string& path, const CsvOptions& options) {
-  const std::string text = csv::load_text(path);
-  return csv::parse_text(text, options, path);
+  const csv::LoadedText text = csv::load_text(path);
+  return csv::parse_text(text.view(), options, path);
 }
 
 }  // namespace fraudkit

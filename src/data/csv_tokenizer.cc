@@ -1,5 +1,8 @@
 #include "data/csv_tokenizer.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace fraudkit::csv {
 
 namespace {
@@ -48,6 +51,12 @@ size_t scan_quoted_record(std::string_view text, size_t pos, size_t& unterminate
 RecordScan find_records(std::string_view text, size_t start) {
   RecordScan scan;
   const size_t n = text.size();
+  // Reserve from the line length of the first 64 KiB, so the vector rarely reallocates.
+  const size_t probe = std::min<size_t>(n - std::min(n, start), size_t{1} << 16);
+  const auto probe_lines = static_cast<size_t>(
+      std::count(text.begin() + static_cast<long>(start),
+                 text.begin() + static_cast<long>(start + probe), '\n'));
+  if (probe_lines > 0) scan.records.reserve((n - start) / (probe / probe_lines) * 11 / 10 + 16);
   size_t next_quote = find_char(text, start, '"');
   size_t pos = start;
   while (pos < n) {
@@ -68,7 +77,13 @@ RecordScan find_records(std::string_view text, size_t start) {
     }
     size_t content_end = line_end;
     if (content_end > pos && text[content_end - 1] == '\r') --content_end;
-    if (content_end > pos) scan.records.push_back({pos, content_end, has_quote});
+    if (content_end - pos > std::numeric_limits<uint32_t>::max()) {
+      scan.record_too_long = true;
+      scan.too_long_at = pos;
+      return scan;
+    }
+    if (content_end > pos)
+      scan.records.push_back({pos, static_cast<uint32_t>(content_end - pos), has_quote});
     pos = line_end + 1;
   }
   return scan;

@@ -8,6 +8,7 @@
 //   - any other field runs to the next ',' or end of record; a '"' inside it is literal;
 //   - a record ends at LF outside quotes; one CR right before that LF is dropped (CRLF);
 //   - empty records (blank lines) are skipped.
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -19,12 +20,16 @@ namespace fraudkit::csv {
 // One record: [begin, end) in the text, line terminator excluded.
 struct RecordSpan {
   uint64_t begin = 0;
-  uint64_t end = 0;
+  uint32_t length = 0;     // records are under 4 GiB (checked by find_records)
   bool has_quote = false;  // contains a '"' (needs the slow, quote-aware splitter)
+  uint64_t end() const { return begin + length; }
 };
 
 struct RecordScan {
   std::vector<RecordSpan> records;
+  // Set when one record is 4 GiB or longer (surely not a CSV record): its offset.
+  bool record_too_long = false;
+  uint64_t too_long_at = 0;
   // Set when a quoted field never closes: the offset of its opening quote.
   bool unterminated_quote = false;
   uint64_t unterminated_at = 0;
@@ -41,6 +46,28 @@ struct SplitError {
   size_t field = 0;     // 0-based index of the field in which it happened
 };
 
+// First ',' in [p, end), or end. Eight bytes at a time (SWAR: a byte equal to ',' becomes
+// zero after the xor, and the classic has-zero-byte trick finds it), since numeric fields are
+// often longer than a few bytes.
+inline const char* find_comma(const char* p, const char* end) {
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    constexpr uint64_t kCommas = kOnes * static_cast<unsigned char>(',');
+    while (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      const uint64_t x = word ^ kCommas;
+      // Exact for the lowest matching byte, which is the only one used (the trick can flag a
+      // byte above a true match, never below one).
+      const uint64_t found = (x - kOnes) & ~x & kHighs;
+      if (found != 0) return p + (std::countr_zero(found) >> 3);
+      p += 8;
+    }
+  }
+  while (p != end && *p != ',') ++p;
+  return p;
+}
+
 // Calls visit(index, value, field_begin) for each field of `record` in order; `value` is the
 // unescaped text (for quoted fields it points into `scratch`, valid only during the call),
 // `field_begin` the offset of the field's first byte in `text`. visit returns false to stop
@@ -50,13 +77,12 @@ size_t for_each_field(std::string_view text, const RecordSpan& record, std::stri
                       SplitError& error, Visit&& visit) {
   const char* base = text.data();
   const char* p = base + record.begin;
-  const char* const end = base + record.end;
+  const char* const end = base + record.end();
   size_t index = 0;
   if (!record.has_quote) {
     // Fast path: no quotes anywhere in the record.
     for (;;) {
-      const char* q = p;
-      while (q != end && *q != ',') ++q;
+      const char* q = find_comma(p, end);
       if (!visit(index, std::string_view(p, static_cast<size_t>(q - p)),
                  static_cast<uint64_t>(p - base)))
         return index + 1;
@@ -92,8 +118,7 @@ size_t for_each_field(std::string_view text, const RecordSpan& record, std::stri
       }
       value = scratch;
     } else {
-      const char* q = p;
-      while (q != end && *q != ',') ++q;
+      const char* q = find_comma(p, end);
       value = std::string_view(p, static_cast<size_t>(q - p));
       p = q;
     }
