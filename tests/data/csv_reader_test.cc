@@ -1,5 +1,6 @@
 // read_csv / parse_csv on well-formed input: types, missing values, quoting, line endings,
 // BOM, gzip, targets, weights, ids, dropped columns, exact numbers and chunked parsing.
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <cmath>
@@ -7,6 +8,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -182,6 +184,27 @@ TEST(CsvReader, LargeGzipFileDecompressesCompletely) {
   const CsvData got = read_csv((dir / "big.gz").string(), with_target());
   EXPECT_EQ(got.data.rows(), 400000u);
   EXPECT_EQ(got.data.count_positives(), 200000u);
+}
+
+TEST(CsvReader, ReadsFromAPipeAsWellAsARegularFile) {
+  // A FIFO has no size up front, so the reader cannot map it and must read it to the end.
+  TempDir dir;
+  const std::string fifo = (dir / "pipe.csv").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string text = "a,label\n";
+  for (int i = 0; i < 50000; ++i) text += std::to_string(i) + (i % 3 ? ",0\n" : ",1\n");
+  std::thread writer([&] { write_file(fifo, text); });
+  const CsvData got = read_csv(fifo, with_target());
+  writer.join();
+  ASSERT_EQ(got.data.rows(), 50000u);
+  EXPECT_EQ(got.data.columns[0].values[49999], 49999.0);
+  EXPECT_EQ(got.data.count_positives(), 16667u);
+}
+
+TEST(CsvReader, AnEmptyFileOnDiskIsADataError) {
+  TempDir dir;
+  write_file(dir / "empty.csv", "");
+  EXPECT_THROW(read_csv((dir / "empty.csv").string(), with_target()), DataError);
 }
 
 TEST(CsvReader, TargetSpellings) {
