@@ -5,7 +5,10 @@ function(fraudkit_enable_warnings target)
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
     -Wnon-virtual-dtor -Woverloaded-virtual -Wimplicit-fallthrough
     # GCC 12 reports a false -Wrestrict on "literal" + std::string (GCC bug 105651).
-    -Wno-restrict)
+    -Wno-restrict
+    # Parameter structs have in-class defaults; designated initializers that name only some
+    # fields are the intended way to use them, which -Wextra would flag.
+    -Wno-missing-field-initializers)
   if(FRAUDKIT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
