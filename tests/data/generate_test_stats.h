@@ -8,7 +8,6 @@
 #include <functional>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -125,21 +124,33 @@ inline double chi_square(std::span<const double> observed, std::span<const doubl
   return x;
 }
 
-// A family of z statistics checked together: each must stay within the Bonferroni bound for
-// the family's size, so adding checks to a test never silently loosens or tightens it.
+// A family of z (or Student t) statistics checked together: each must stay within the
+// Bonferroni bound for the family's size, so adding checks to a test never silently loosens or
+// tightens it. A t statistic passes its degrees of freedom and gets the matching t bound.
 class ZChecks {
  public:
-  void add(std::string what, double z) { checks_.push_back({std::move(what), z}); }
+  void add(std::string what, double z) { add(std::move(what), z, INFINITY); }
+  void add(std::string what, double t, double df) {
+    checks_.push_back({std::move(what), t, df});
+  }
   size_t size() const { return checks_.size(); }
   void expect_all_within(double alpha) const {
     ASSERT_FALSE(checks_.empty());
-    const double bound = bonferroni_z(alpha, static_cast<int>(checks_.size()));
-    for (const auto& [what, z] : checks_)
-      EXPECT_LT(std::fabs(z), bound) << what << " (" << checks_.size() << " checks)";
+    const double z_bound = bonferroni_z(alpha, static_cast<int>(checks_.size()));
+    for (const Check& c : checks_) {
+      // Both samples constant (df undefined): then welch_z is 0 or infinite, judged as a z.
+      const bool is_t = std::isfinite(c.df) && c.df > 0;
+      const double bound = is_t ? t_from_z(z_bound, c.df) : z_bound;
+      EXPECT_LT(std::fabs(c.stat), bound) << c.what << " (" << checks_.size() << " checks)";
+    }
   }
 
  private:
-  std::vector<std::pair<std::string, double>> checks_;
+  struct Check {
+    std::string what;
+    double stat, df;
+  };
+  std::vector<Check> checks_;
 };
 
 }  // namespace fraudkit::testing::stats

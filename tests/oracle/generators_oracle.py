@@ -5,11 +5,12 @@ own arithmetic, printed as JSON for tests/data/generate_*_test.cc.
 usage:
   generators_oracle.py n_fraud ROWS:RATE [ROWS:RATE ...]
       {"n_fraud": [int(round(ROWS * RATE)), ...]}  (the reference simulator's rounding)
-  generators_oracle.py accepts PARAMS_JSON
-      {"accepted": bool, "message": str}: does sklearn's make_classification accept them?
-  generators_oracle.py counts PARAMS_JSON
-      {"negatives": n0, "positives": n1} from one sklearn draw (pass flip_y = 0 to make the
-      counts deterministic)
+  generators_oracle.py accepts PARAMS_LIST_JSON
+      [{"accepted": bool, "message": str}, ...]: does sklearn's make_classification accept
+      each parameter set, and if not, what does it say?
+  generators_oracle.py counts PARAMS_LIST_JSON
+      [{"negatives": n0, "positives": n1}, ...] from one sklearn draw each (pass flip_y = 0 to
+      make the counts deterministic)
   generators_oracle.py stats PARAMS_JSON SEEDS [OURS.csv]
       Per-seed statistics of sklearn's output for seeds 0..SEEDS-1 and, when OURS.csv (columns
       seed, x0.., label) is given, the same statistics of those rows grouped by seed:
@@ -91,14 +92,18 @@ def main():
         return
     p = json.loads(sys.argv[2])
     if mode == "accepts":
-        try:
-            sklearn_data(p, 0)
-            print(json.dumps({"accepted": True, "message": ""}))
-        except ValueError as e:
-            print(json.dumps({"accepted": False, "message": str(e)}))
+        out = []
+        for q in p:
+            try:
+                sklearn_data(q, 0)
+                out.append({"accepted": True, "message": ""})
+            except ValueError as e:
+                out.append({"accepted": False, "message": str(e)})
+        print(json.dumps(out))
     elif mode == "counts":
-        _, y = sklearn_data(p, 0)
-        print(json.dumps({"negatives": int((y == 0).sum()), "positives": int((y == 1).sum())}))
+        ys = [sklearn_data(q, 0)[1] for q in p]
+        print(json.dumps([{"negatives": int((y == 0).sum()), "positives": int((y == 1).sum())}
+                          for y in ys]))
     elif mode == "stats":
         seeds = int(sys.argv[3])
         result = {"sklearn": collect(stats(*sklearn_data(p, s)) for s in range(seeds))}
