@@ -12,6 +12,12 @@
 // (name and 1-based position) where it applies, and what was expected: ragged row, text in a
 // numeric column, empty file, header only, duplicate column names, missing target column, a
 // target with one class or more than two values, a missing target value.
+//
+// Decisions (full contract in docs/csv.md): missing spellings count quoted or not; "inf" and
+// other infinity spellings are text, not numbers; numbers are parsed exactly (same bits as
+// strtod); a value beyond the range of a double is an error; blank lines are skipped; a '"'
+// inside an unquoted field is literal but text after a closing quote is an error; a column
+// with no value at all is numeric. An unreadable file is an IoError.
 #include <map>
 #include <string>
 #include <string_view>

@@ -20,7 +20,8 @@ struct TrainValTest {
 };
 
 // Throws UsageError when the ratios are negative or do not sum to 1 (within 1e-9), and
-// DataError when a part would get no positive or no negative row.
+// DataError when a part would get no positive or no negative row (or the data has no target).
+// A ratio of exactly 0 is allowed and gives an empty part.
 TrainValTest stratified_split(const Dataset& data, const SplitRatios& ratios, uint64_t seed);
 
 struct Fold {
@@ -28,7 +29,8 @@ struct Fold {
 };
 
 // Stratified k-fold over `rows` (a subset of `data`): each row is in exactly one test part.
-// shuffle=false keeps the input order within each class (as scikit-learn's StratifiedKFold).
+// shuffle=false keeps the input order within each class and gives the same folds as
+// scikit-learn's StratifiedKFold(k); train parts are the complement of test, both sorted.
 // Throws UsageError for k < 2 and DataError when a class has fewer than k rows.
 std::vector<Fold> stratified_kfold(const Dataset& data, const RowSet& rows, int k, bool shuffle,
                                    uint64_t seed);
