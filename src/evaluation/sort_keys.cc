@@ -91,16 +91,42 @@ void radix_sort(std::vector<uint64_t>& keys, std::vector<uint64_t>& scratch) {
     return;
   }
   const int threads = n >= kParallelMinimum ? omp_get_max_threads() : 1;
-  const uint64_t varying = varying_bits(keys, threads);
   scratch.resize(n);
   uint64_t* src = keys.data();
   uint64_t* dst = scratch.data();
-  std::vector<size_t> counts;
-  for (int pass = 0; pass < kPasses; ++pass) {
-    const int shift = pass * kDigitBits;
-    if (((varying >> shift) & kDigitMask) == 0) continue;
-    scatter_pass(src, dst, n, shift, threads, counts);
-    std::swap(src, dst);
+  if (threads == 1) {
+    // One read computes the histograms of every digit, so each pass is a single read + write.
+    std::vector<size_t> histograms(kPasses * kBuckets, 0);
+    for (size_t i = 0; i < n; ++i)
+      for (int pass = 0; pass < kPasses; ++pass)
+        ++histograms[pass * kBuckets + digit_of(src[i], pass * kDigitBits)];
+    for (int pass = 0; pass < kPasses; ++pass) {
+      const int shift = pass * kDigitBits;
+      size_t* offsets = histograms.data() + pass * kBuckets;
+      if (offsets[digit_of(src[0], shift)] == n) continue;  // one bucket holds everything
+      size_t total = 0;
+      for (size_t b = 0; b < kBuckets; ++b) {
+        const size_t count = offsets[b];
+        offsets[b] = total;
+        total += count;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t key = src[i];
+        dst[offsets[digit_of(key, shift)]++] = key;
+      }
+      std::swap(src, dst);
+    }
+  } else {
+    // Per-thread counts depend on which keys sit in each thread's chunk, which changes every
+    // pass, so each pass counts its own digit (scatter_pass).
+    const uint64_t varying = varying_bits(keys, threads);
+    std::vector<size_t> counts;
+    for (int pass = 0; pass < kPasses; ++pass) {
+      const int shift = pass * kDigitBits;
+      if (((varying >> shift) & kDigitMask) == 0) continue;
+      scatter_pass(src, dst, n, shift, threads, counts);
+      std::swap(src, dst);
+    }
   }
   if (src != keys.data()) keys.swap(scratch);  // an odd number of passes ran
 }

@@ -2,6 +2,8 @@
 // the double ordering it must preserve.
 #include "evaluation/sort_keys.h"
 
+#include <omp.h>
+
 #include <cmath>
 #include <limits>
 #include <random>
@@ -59,6 +61,24 @@ TEST(RadixSort, AgreesWithStdSortOnEveryKindOfInput) {
       ASSERT_EQ(keys, expected) << "n=" << n << " kind=" << kind;
     }
   }
+}
+
+TEST(RadixSort, GivesTheSameResultWithAnyThreadCount) {
+  // The serial path (one histogram read) and the threaded one (per-pass counts) must agree,
+  // whatever OMP_NUM_THREADS the test runs with; 3 threads gives uneven chunks.
+  const int saved = omp_get_max_threads();
+  for (int kind = 0; kind < 4; ++kind) {
+    const std::vector<uint64_t> input = random_keys(300001, kind, 99 + static_cast<uint64_t>(kind));
+    std::vector<uint64_t> expected = input;
+    reference_sort(expected);
+    for (int threads : {1, 2, 3}) {
+      omp_set_num_threads(threads);
+      std::vector<uint64_t> keys = input, scratch;
+      radix_sort(keys, scratch);
+      EXPECT_EQ(keys, expected) << "kind=" << kind << " threads=" << threads;
+    }
+  }
+  omp_set_num_threads(saved);
 }
 
 TEST(RadixSort, HandlesAllEqualKeysAndAlreadySortedInput) {
