@@ -170,43 +170,26 @@ void check_weights(const std::vector<double>& weights, const ErrorContext& ctx,
   }
 }
 
-CsvData parse_text(std::string_view text, const CsvOptions& options, const std::string& source) {
-  ErrorContext ctx{text, &source, nullptr};
-  const size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
-  RecordScan scan = find_records(text, start);
-  std::vector<std::string> header;
-  if (!scan.records.empty()) header = read_header(text, scan.records[0], ctx);
-  ctx.header = &header;
-  if (scan.record_too_long)
-    throw_at(ctx, scan.too_long_at, -1, "a record of 4 GiB or more; is this a CSV file?");
-  if (scan.unterminated_quote)
-    throw_at(ctx, scan.unterminated_at, static_cast<long>(scan.unterminated_field),
-             "unterminated quoted field: the opening '\"' has no closing quote before the end "
-             "of the file");
-  if (scan.records.empty())
-    throw_in_file(source, "the file is empty; expected a header row naming the columns");
-  if (scan.records.size() == 1)
-    throw_in_file(source, "the file has a header (line " +
-                              std::to_string(line_of(text, scan.records[0].begin)) +
-                              ") but no data rows");
-  std::vector<ColumnPlan> plan = plan_columns(header, options, ctx, scan.records[0].begin);
-  const std::span<const RecordSpan> records = std::span(scan.records).subspan(1);
-  infer_types(plan, text, records);
-  const size_t rows = records.size();
-
-  // Outputs, sized up front so chunks can write their rows in place.
-  CsvData out;
-  Dataset& data = out.data;
+// The outputs, sized up front so that chunks write their rows in place, and where each CSV
+// column's values go.
+struct Outputs {
+  CsvData result;
   std::vector<int32_t> target_codes;
-  std::vector<Sink> sinks(plan.size());
-  size_t dictionaries = 0;
+  std::vector<Sink> sinks;  // one per CSV column
+  size_t dictionaries = 0;  // categorical columns + the target
   long target_column = -1, weight_column = -1;
+};
+
+Outputs allocate_outputs(const std::vector<ColumnPlan>& plan, size_t rows) {
+  Outputs o;
+  Dataset& data = o.result.data;
+  o.sinks.resize(plan.size());
   size_t features = 0;
   for (const ColumnPlan& p : plan)
     features += (p.role == Role::kNumeric || p.role == Role::kCategorical) ? 1 : 0;
   data.columns.reserve(features);  // sinks point into these vectors: no reallocation after
   for (size_t i = 0; i < plan.size(); ++i) {
-    Sink& sink = sinks[i];
+    Sink& sink = o.sinks[i];
     sink.role = plan[i].role;
     switch (plan[i].role) {
       case Role::kNumeric:
@@ -221,53 +204,63 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
           column.schema.type = ColumnType::kCategorical;
           column.codes.resize(rows);
           sink.codes = column.codes.data();
-          sink.dictionary = dictionaries++;
+          sink.dictionary = o.dictionaries++;
         }
         break;
       }
       case Role::kTarget:
-        target_codes.resize(rows);
-        sink.codes = target_codes.data();
-        sink.dictionary = dictionaries++;
-        target_column = static_cast<long>(i);
+        o.target_codes.resize(rows);
+        sink.codes = o.target_codes.data();
+        sink.dictionary = o.dictionaries++;
+        o.target_column = static_cast<long>(i);
         break;
       case Role::kWeight:
         data.weights.resize(rows);
         sink.numbers = data.weights.data();
-        weight_column = static_cast<long>(i);
+        o.weight_column = static_cast<long>(i);
         break;
       case Role::kId:
-        out.ids.resize(rows);
-        sink.ids = out.ids.data();
+        o.result.ids.resize(rows);
+        sink.ids = o.result.ids.data();
         break;
       case Role::kDrop:
         break;
     }
   }
+  return o;
+}
 
+// Parses every record in parallel chunks; throws the first problem in file order.
+std::vector<Chunk> parse_chunks(std::string_view text, std::span<const RecordSpan> records,
+                                const Outputs& o, const ErrorContext& ctx) {
+  const size_t rows = records.size();
   std::vector<Chunk> chunks((rows + kRecordsPerChunk - 1) / kRecordsPerChunk);
   for (size_t c = 0; c < chunks.size(); ++c) {
     chunks[c].first = c * kRecordsPerChunk;
     chunks[c].last = std::min(rows, (c + 1) * kRecordsPerChunk);
-    chunks[c].dictionaries.resize(dictionaries);
+    chunks[c].dictionaries.resize(o.dictionaries);
   }
   const auto chunk_count = static_cast<long>(chunks.size());
   // Small inputs (one chunk) skip the parallel region: waking threads costs more than parsing.
 #pragma omp parallel for schedule(dynamic, 1) if (chunk_count > 1)
   for (long c = 0; c < chunk_count; ++c)
-    parse_chunk(text, records, sinks, header, chunks[static_cast<size_t>(c)]);
+    parse_chunk(text, records, o.sinks, *ctx.header, chunks[static_cast<size_t>(c)]);
   for (const Chunk& chunk : chunks)
     if (chunk.issue.found)
       throw_at(ctx, chunk.issue.offset, chunk.issue.column, chunk.issue.message);
+  return chunks;
+}
 
-  // Chunk-local categorical codes -> global codes.
-  std::vector<Dictionary> globals(dictionaries);
-  std::vector<std::vector<std::vector<int32_t>>> remaps(dictionaries);  // [slot][chunk]
-  for (size_t s = 0; s < dictionaries; ++s) remaps[s] = merge_dictionaries(chunks, s, globals[s]);
+// Chunk-local categorical codes -> global codes; returns each slot's global dictionary.
+std::vector<Dictionary> globalise_codes(std::vector<Chunk>& chunks, const Outputs& o) {
+  std::vector<Dictionary> globals(o.dictionaries);
+  std::vector<std::vector<std::vector<int32_t>>> remaps(o.dictionaries);  // [slot][chunk]
+  for (size_t s = 0; s < o.dictionaries; ++s) remaps[s] = merge_dictionaries(chunks, s, globals[s]);
+  const auto chunk_count = static_cast<long>(chunks.size());
 #pragma omp parallel for schedule(dynamic, 1) if (chunk_count > 1)
   for (long c = 0; c < chunk_count; ++c) {
     const Chunk& chunk = chunks[static_cast<size_t>(c)];
-    for (const Sink& sink : sinks) {
+    for (const Sink& sink : o.sinks) {
       if (sink.codes == nullptr) continue;
       const std::vector<int32_t>& remap = remaps[sink.dictionary][static_cast<size_t>(c)];
       if (is_identity(remap)) continue;
@@ -276,24 +269,61 @@ CsvData parse_text(std::string_view text, const CsvOptions& options, const std::
           sink.codes[r] = remap[static_cast<size_t>(sink.codes[r])];
     }
   }
+  return globals;
+}
+
+// Record boundaries and the header; throws for an unterminated quote, an empty file, or a
+// header with no data rows.
+RecordScan scan_records(std::string_view text, ErrorContext& ctx,
+                        std::vector<std::string>& header) {
+  const size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // UTF-8 byte order mark
+  RecordScan scan = find_records(text, start);
+  if (!scan.records.empty()) header = read_header(text, scan.records[0], ctx);
+  ctx.header = &header;
+  if (scan.record_too_long)
+    throw_at(ctx, scan.too_long_at, -1, "a record of 4 GiB or more; is this a CSV file?");
+  if (scan.unterminated_quote)
+    throw_at(ctx, scan.unterminated_at, static_cast<long>(scan.unterminated_field),
+             "unterminated quoted field: the opening '\"' has no closing quote before the end "
+             "of the file");
+  if (scan.records.empty())
+    throw_in_file(*ctx.source, "the file is empty; expected a header row naming the columns");
+  if (scan.records.size() == 1)
+    throw_in_file(*ctx.source, "the file has a header (line " +
+                                   std::to_string(line_of(text, scan.records[0].begin)) +
+                                   ") but no data rows");
+  return scan;
+}
+
+CsvData parse_text(std::string_view text, const CsvOptions& options, const std::string& source) {
+  ErrorContext ctx{text, &source, nullptr};
+  std::vector<std::string> header;
+  const RecordScan scan = scan_records(text, ctx, header);
+  std::vector<ColumnPlan> plan = plan_columns(header, options, ctx, scan.records[0].begin);
+  const std::span<const RecordSpan> records = std::span(scan.records).subspan(1);
+  infer_types(plan, text, records);
+
+  Outputs o = allocate_outputs(plan, records.size());
+  std::vector<Chunk> chunks = parse_chunks(text, records, o, ctx);
+  const std::vector<Dictionary> globals = globalise_codes(chunks, o);
+  Dataset& data = o.result.data;
   for (size_t i = 0, f = 0; i < plan.size(); ++i) {
     if (plan[i].role == Role::kNumeric) ++f;
     if (plan[i].role != Role::kCategorical) continue;
-    data.columns[f++].schema.categories = globals[sinks[i].dictionary].texts();
+    data.columns[f++].schema.categories = globals[o.sinks[i].dictionary].texts();
   }
-
-  if (target_column >= 0) {
-    const auto slot = sinks[static_cast<size_t>(target_column)].dictionary;
-    TargetLabels labels = resolve_target(target_codes, globals[slot].texts(), options, ctx,
-                                         records, target_column);
+  if (o.target_column >= 0) {
+    const size_t slot = o.sinks[static_cast<size_t>(o.target_column)].dictionary;
+    TargetLabels labels = resolve_target(o.target_codes, globals[slot].texts(), options, ctx,
+                                         records, o.target_column);
     data.target = std::move(labels.target);
     data.positive_label = std::move(labels.positive_label);
     data.negative_label = std::move(labels.negative_label);
     data.target_name = options.target;
   }
-  if (weight_column >= 0) check_weights(data.weights, ctx, records, weight_column);
+  if (o.weight_column >= 0) check_weights(data.weights, ctx, records, o.weight_column);
   data.source = source;
-  return out;
+  return std::move(o.result);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // read_csv / parse_csv on well-formed input: types, missing values, quoting, line endings,
 // BOM, gzip, targets, weights, ids, dropped columns, exact numbers and chunked parsing.
+#include <omp.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -300,6 +301,20 @@ TEST(CsvReader, InfinityIsTextSoItMakesAColumnCategorical) {
   const CsvData got = parse_csv("v,label\ninf,0\n1,1\n", with_target());
   EXPECT_EQ(got.data.columns[0].type(), ColumnType::kCategorical);
   EXPECT_EQ(got.data.columns[0].schema.categories, (std::vector<std::string>{"inf", "1"}));
+}
+
+TEST(CsvReader, ResultDoesNotDependOnTheThreadCount) {
+  std::string text = "a,c,label\n";
+  for (int r = 0; r < 70000; ++r)
+    text += std::to_string(r * 0.37) + ",k" + std::to_string((r * 7919) % 1013) + "," +
+            (r % 9 ? "0" : "1") + "\n";
+  const int before = omp_get_max_threads();
+  omp_set_num_threads(1);
+  const std::string one = parse_csv(text, with_target()).data.fingerprint();
+  omp_set_num_threads(4);
+  const std::string four = parse_csv(text, with_target()).data.fingerprint();
+  omp_set_num_threads(before);
+  EXPECT_EQ(one, four);
 }
 
 TEST(CsvReader, ChunkedParseKeepsFileOrderAcrossChunks) {
