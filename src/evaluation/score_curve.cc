@@ -3,6 +3,7 @@
 
 #include "evaluation/input_checks.h"
 #include "evaluation/sort_keys.h"
+#include "fraudkit/error.h"
 #include "fraudkit/metrics.h"
 
 namespace fraudkit {
@@ -65,6 +66,7 @@ ScoreCurve ScoreCurve::build(std::span<const uint8_t> y, std::span<const double>
 namespace fraudkit {
 
 Confusion confusion_at(const ScoreCurve& curve, double threshold) {
+  if (std::isnan(threshold)) throw UsageError("confusion_at: threshold is NaN");
   // thresholds are descending: the rows flagged at `threshold` are those of the last curve
   // point whose score is still >= threshold.
   const auto first_below = std::partition_point(curve.thresholds.begin(), curve.thresholds.end(),

@@ -273,6 +273,7 @@ TEST(MetricErrors, BadInputsThrowTheDocumentedErrorKinds) {
   EXPECT_THROW(roc_auc(y, Scores{0.1, 0.2, -std::numeric_limits<double>::infinity()}), DataError);
   EXPECT_THROW(confusion_at(y, Scores{0.1, 0.2}, 0.5), UsageError);
   EXPECT_THROW(confusion_at(y, s, std::nan("")), UsageError);
+  EXPECT_THROW(confusion_at(ScoreCurve::build(y, s), std::nan("")), UsageError);
   EXPECT_THROW(confusion_at(Labels{0, 3, 1}, s, 0.5), DataError);
   EXPECT_THROW(log_loss(y, Scores{0.1, 1.2, 0.3}), DataError);
   EXPECT_THROW(brier_score(y, Scores{0.1, -0.01, 0.3}), DataError);
