@@ -38,6 +38,8 @@ run() {  # FILE TARGET
   echo "== $(basename "$file") ($mb MB)"
   line=$("$bench_bin" "$file" "$target" "$repeats")
   echo "$line"
+  # One thread too: on a loaded machine a second thread can cost more than it brings.
+  echo "  with OMP_NUM_THREADS=1: $(OMP_NUM_THREADS=1 "$bench_bin" "$file" "$target" "$repeats" | sed 's/.*: //')"
   ours=$(echo "$line" | sed -n 's/.*: \([0-9.]*\) s,.*/\1/p')
   for precision in round_trip default; do
     theirs=$(pandas_time "$file" "$repeats" "$precision")

@@ -11,7 +11,9 @@
 
 namespace fraudkit::csv {
 
-class Dictionary {
+// Cache-line aligned: chunk dictionaries are allocated side by side and written by different
+// threads, which must not share a line.
+class alignas(64) Dictionary {
  public:
   int32_t code_of(std::string_view text) {
     // Columns repeat values in runs (a 0/1 target is mostly 0): check the last one first.

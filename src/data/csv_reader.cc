@@ -44,7 +44,8 @@ struct Issue {
   std::string message;
 };
 
-struct Chunk {
+// Aligned to a cache line: neighbouring chunks are parsed by different threads at once.
+struct alignas(64) Chunk {
   size_t first = 0, last = 0;  // data-record range
   std::vector<Dictionary> dictionaries;
   Issue issue;
