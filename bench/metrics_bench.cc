@@ -1,7 +1,7 @@
 // AP + ROC-AUC throughput on a labels/scores file written by bench/metrics.sh. Prints one JSON
 // object: the best of `--repeats` wall times of ScoreCurve::build + average_precision +
 // roc_auc (file I/O excluded), with all OpenMP threads and with one, plus the time of a plain
-// std::sort of the same keys, which is what the radix kernel replaced.
+// std::sort of the same keys against the (single-threaded) radix kernel that replaced it.
 //
 // File format (little-endian): uint64 n, then n uint8 labels, then n float64 scores.
 #include <omp.h>
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     omp_set_num_threads(threads);
 
     // The alternative the kernel was measured against: std::sort of the same keys.
-    std::vector<uint64_t> keys(d.scores.size()), scratch;
+    std::vector<uint64_t> keys(d.scores.size()), scratch(d.scores.size());
     for (size_t i = 0; i < keys.size(); ++i) keys[i] = fraudkit::detail::order_key(d.scores[i]);
     std::vector<uint64_t> work;
     const double std_sort = best_seconds(repeats, [&] {

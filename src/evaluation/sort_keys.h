@@ -3,7 +3,7 @@
 // the numeric order, then sorted with an LSD radix sort (linear time, no comparisons). The plain
 // std::sort reference exists so tests can check the kernel against an obviously correct sort.
 #include <cstdint>
-#include <vector>
+#include <span>
 
 namespace fraudkit::detail {
 
@@ -13,12 +13,12 @@ namespace fraudkit::detail {
 uint64_t order_key(double x);
 double from_order_key(uint64_t key);
 
-// Sorts ascending. `scratch` is resized and used as the ping-pong buffer (kept by the caller so
-// repeated sorts do not reallocate). Uses OpenMP threads for large inputs; the result does not
-// depend on the thread count.
-void radix_sort(std::vector<uint64_t>& keys, std::vector<uint64_t>& scratch);
+// Sorts `keys` ascending, single-threaded, ping-ponging between `keys` and `scratch` (same
+// size). Returns the span holding the sorted keys: `keys` or `scratch`, whichever the last pass
+// wrote, so no copy-back pass is needed. Callers parallelise by sorting chunks concurrently.
+std::span<uint64_t> radix_sort(std::span<uint64_t> keys, std::span<uint64_t> scratch);
 
-// The naive reference: std::sort.
-void reference_sort(std::vector<uint64_t>& keys);
+// The naive reference: std::sort, in place.
+void reference_sort(std::span<uint64_t> keys);
 
 }  // namespace fraudkit::detail

@@ -2,11 +2,14 @@
 // for the metrics (scikit-learn parity itself is in metrics_parity_test.cc).
 #include "fraudkit/metrics.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -95,8 +98,9 @@ TEST(ScoreCurve, MatchesBruteForceOnRandomTiedData) {
   }
 }
 
-TEST(ScoreCurve, MatchesASortedReferenceOnALargeInput) {
-  // Large enough for the parallel radix passes; the reference is a plain sort of (score, label).
+TEST(ScoreCurve, MatchesASortedReferenceOnALargeInputWithAnyThreadCount) {
+  // Large enough for the parallel blocks; the reference is a plain sort of (score, label).
+  // 3 threads gives uneven blocks; 1 thread is the serial path.
   std::mt19937_64 rng(11);
   const size_t n = 300000;
   Labels y(n);
@@ -119,10 +123,34 @@ TEST(ScoreCurve, MatchesASortedReferenceOnALargeInput) {
       fps.push_back(fp);
     }
   }
-  const ScoreCurve c = ScoreCurve::build(y, s);
-  EXPECT_EQ(c.thresholds, thresholds);
-  EXPECT_EQ(c.tps, tps);
-  EXPECT_EQ(c.fps, fps);
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    const ScoreCurve c = ScoreCurve::build(y, s);
+    EXPECT_EQ(c.thresholds, thresholds) << threads << " threads";
+    EXPECT_EQ(c.tps, tps) << threads << " threads";
+    EXPECT_EQ(c.fps, fps) << threads << " threads";
+  }
+  omp_set_num_threads(saved);
+}
+
+TEST(ScoreCurve, ReportsTheFirstBadRowWhateverTheThreadCount) {
+  const size_t n = 400000;
+  Labels y(n, 0);
+  Scores s(n, 0.5);
+  y[350000] = 9;                 // in the last block
+  s[250000] = std::nan("");      // earlier, in another block: this one must be reported
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2, 3}) {
+    omp_set_num_threads(threads);
+    try {
+      ScoreCurve::build(y, s);
+      ADD_FAILURE() << "expected a DataError";
+    } catch (const DataError& e) {
+      EXPECT_NE(std::string(e.what()).find("score at row 250000"), std::string::npos) << e.what();
+    }
+  }
+  omp_set_num_threads(saved);
 }
 
 TEST(RocAuc, EqualsTheMannWhitneyPairCount) {
