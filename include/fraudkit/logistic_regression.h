@@ -6,6 +6,7 @@
 // lbfgs at tight tolerance. Row weights come from class_weight.h (class weight x sample
 // weight) and are passed in by the caller.
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -78,6 +79,11 @@ double sigmoid(double z);
 // (max(z, 0) - y z) + log1p(exp(-|z|)) so it stays accurate where p rounds to 0 or 1.
 double log_loss(double y, double z);
 
+// The kernel's own vectorisable e^-a for a >= 0 (clamped at a = 708, e^-708 = 3.3e-308) and
+// log(1 + e) for e in [0, 1]; libm's versions do not vectorise. Exposed for accuracy tests.
+double kernel_exp_minus(double a);
+double kernel_log1p_unit(double e);
+
 // The data term of the objective, sum_i w_i logloss(y_i, z_i) with z = X coef + intercept,
 // and its derivatives with respect to theta = (coef, intercept) (the intercept entry last and
 // present only when fitting it).
@@ -90,8 +96,14 @@ struct DataTerm {
 // Rows per cache block of the kernel, and the most blocks-of-blocks ("chunks") whose partial
 // sums are kept: the chunking depends on the row count only, never on the thread count, and
 // chunk partials are added in chunk order, so results are bit-identical for any thread count.
-inline constexpr Eigen::Index kBlockRows = 1024;
+inline constexpr Eigen::Index kBlockRows = 128;
 inline constexpr Eigen::Index kMaxChunks = 64;
+
+// Runs body(c) for every c in [0, count), each exactly once, on the calling thread and up to
+// omp_get_max_threads() - 1 helper threads that join only if the OS runs them in time (see
+// logistic_regression_threads.cc). Which thread runs which c is not fixed: bodies write to
+// their own slots. Rethrows the first exception a body threw.
+void run_chunks(Eigen::Index count, const std::function<void(Eigen::Index)>& body);
 
 // One pass over X at (coef, intercept): writes the margins to z (resized to X.rows()) and the
 // data term to `out` (the Hessian only when with_hessian).

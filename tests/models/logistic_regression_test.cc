@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -106,9 +107,31 @@ TEST(LogisticRegression, SigmoidAndLogLossStayFiniteAndAccurateAtExtremes) {
   }
 }
 
+TEST(LogisticRegression, KernelExpAndLog1pAreWithinFewUlpOfLibm) {
+  // The kernel replaces libm (which does not vectorise) by polynomials; check them densely.
+  double worst_exp = 0, worst_log1p = 0;
+  for (double a = 0; a <= 708.0; a += 0.000731)
+    worst_exp = std::max(worst_exp, std::abs(ld::kernel_exp_minus(a) / std::exp(-a) - 1.0));
+  for (double e = 1e-6; e <= 1.0; e += 0.9e-6)
+    worst_log1p = std::max(worst_log1p, std::abs(ld::kernel_log1p_unit(e) / std::log1p(e) - 1.0));
+  for (double e = 1e-300; e <= 1.0; e *= 1.01)  // tiny arguments keep full relative accuracy
+    worst_log1p = std::max(worst_log1p, std::abs(ld::kernel_log1p_unit(e) / std::log1p(e) - 1.0));
+  const double eps = std::numeric_limits<double>::epsilon();  // 2^-52
+  EXPECT_LE(worst_exp, 2 * eps);
+  EXPECT_LE(worst_log1p, 3 * eps);
+  EXPECT_EQ(ld::kernel_exp_minus(0.0), 1.0);
+  EXPECT_EQ(ld::kernel_log1p_unit(0.0), 0.0);
+  EXPECT_NEAR(ld::kernel_log1p_unit(1.0), std::log(2.0), 3 * eps);
+  // Past the clamp the value stays at e^-708 (tiny, finite, positive), never garbage.
+  for (double a : {708.0, 709.0, 1e4, std::numeric_limits<double>::infinity()})
+    EXPECT_NEAR(ld::kernel_exp_minus(a) / std::exp(-708.0), 1.0, 2 * eps) << a;
+  EXPECT_TRUE(std::isnan(ld::kernel_exp_minus(std::nan(""))));
+}
+
 TEST(LogisticRegression, BlockedKernelMatchesNaiveReference) {
-  // Enough rows for several blocks and chunks plus a ragged last block.
-  const Data data = make_data(5 * ld::kBlockRows + 37, 7, 11);
+  // More blocks than chunks (so chunks hold several blocks) plus a ragged last block.
+  const Eigen::Index n = (ld::kMaxChunks + 6) * ld::kBlockRows + 37;
+  const Data data = make_data(n, 7, 11);
   std::vector<double> w(data.y.size());
   for (size_t i = 0; i < w.size(); ++i) w[i] = 0.25 + static_cast<double>(i % 5);
   Eigen::VectorXd coef(7);
@@ -129,7 +152,9 @@ TEST(LogisticRegression, BlockedKernelMatchesNaiveReference) {
       const Eigen::MatrixXd ref_lower = ref.hessian.triangularView<Eigen::Lower>();
       EXPECT_LT((fast_lower - ref_lower).cwiseAbs().maxCoeff(),
                 1e-11 * ref_lower.cwiseAbs().maxCoeff());
-      EXPECT_NEAR(z[5000], data.X.row(5000).dot(coef) - 0.8, 1e-12);
+      ASSERT_EQ(z.size(), n);
+      for (Eigen::Index i : {Eigen::Index{0}, n / 2, n - 1})
+        EXPECT_NEAR(z[i], data.X.row(i).dot(coef) - 0.8, 1e-12) << i;
       // The line helper reproduces the loss at both ends and in between without X.
       Eigen::VectorXd z_other;
       ld::DataTerm other;
@@ -407,8 +432,9 @@ TEST(LogisticRegression, FromJsonRejectsCorruptState) {
 }
 
 TEST(LogisticRegression, SameBitsWhateverTheThreadCount) {
-  // Large enough for the full 64 chunks, so the threads really split the work.
-  const Data data = make_data(80 * ld::kBlockRows + 5, 6, 21);
+  // Large enough for all 64 chunks of several blocks each, and for the warm start from a row
+  // sample (its own solve is threaded too), so the threads really split the work.
+  const Data data = make_data(140005, 6, 21);
   std::vector<double> w(data.y.size());
   for (size_t i = 0; i < w.size(); ++i) w[i] = 1.0 + 0.1 * static_cast<double>(i % 13);
   const int saved = omp_get_max_threads();
@@ -426,6 +452,7 @@ TEST(LogisticRegression, SameBitsWhateverTheThreadCount) {
     EXPECT_EQ(bits(one.report().objective), bits(other->report().objective));
     EXPECT_EQ(one.report().iterations, other->report().iterations);
   }
+  EXPECT_NE(one.report().message.find("row sample"), std::string::npos) << one.report().message;
 }
 
 }  // namespace
