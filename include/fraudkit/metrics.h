@@ -23,8 +23,8 @@ namespace fraudkit {
 
 // The shared basis of every ranking metric, curve and threshold policy: distinct scores in
 // descending order with the cumulative true/false positive counts of "score >= threshold"
-// (scikit-learn's _binary_clf_curve). Built with one radix sort (linear time, both cores);
-// query many times. build() validates y and scores and throws UsageError on empty input.
+// (scikit-learn's _binary_clf_curve). Built with radix sorts (linear time, one block of rows
+// per thread); query many times. build() validates y and scores and throws UsageError on empty input.
 struct ScoreCurve {
   std::vector<double> thresholds;  // distinct scores, descending (-0.0 is merged into +0.0)
   std::vector<int64_t> tps, fps;   // rows with score >= thresholds[i]: positives / negatives

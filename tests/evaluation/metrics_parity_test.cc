@@ -278,5 +278,28 @@ TEST(MetricsParity, RealDatasetScoresMatchScikitLearn) {
   }
 }
 
+TEST(MetricsParity, AgreesWithThePeerAnchor) {
+  // The project's reference oracle (../shared/anchors/peer.py metrics) on a real score vector:
+  // mammography's first feature squashed into (0, 1), thresholded at 0.5.
+  const Table t = read_numeric_csv(ft::dataset_path("mammography.csv"), 1u << 30);
+  Case k{t.label, {}, {}};
+  for (double v : t.features[0]) k.s.push_back(1.0 / (1.0 + std::exp(-v)));
+  ft::TempDir dir;
+  std::string csv = "y_true,score\n";
+  for (size_t i = 0; i < k.y.size(); ++i) csv += std::to_string(k.y[i]) + "," + exact(k.s[i]) + "\n";
+  ft::write_file(dir / "scores.csv", csv);
+  const json peer = ft::run_python_json(ft::shared_dir() / "anchors/peer.py",
+                                        "metrics --threshold 0.5 --scores '" + (dir / "scores.csv").string() + "'");
+  k.options.threshold = 0.5;
+  k.options.beta = 2.0;
+  const json ours = all_metrics(k.y, k.s, k.options);
+  EXPECT_EQ(ours["n"], peer["n"]);
+  EXPECT_EQ(ours["positives"], peer["positives"]);
+  for (const char* key : {"average_precision", "roc_auc", "precision", "recall", "f1", "mcc",
+                          "balanced_accuracy", "log_loss", "brier"})
+    EXPECT_NEAR(ours[key].get<double>(), peer[key].get<double>(), kTolerance) << key;
+  EXPECT_NEAR(ours["f_beta"].get<double>(), peer["f2"].get<double>(), kTolerance);
+}
+
 }  // namespace
 }  // namespace fraudkit
