@@ -41,6 +41,10 @@ struct CsvOptions {
   std::map<std::string, ColumnType> declared_types;
   // Columns to drop entirely (not features). Unknown names here are an error.
   std::vector<std::string> drop_columns;
+  // The declared types are the input schema of a trained model (evaluate / predict): a declared
+  // column missing from the file then means the data does not fit the model, a DataError
+  // naming every missing column, rather than a UsageError about the declaration.
+  bool declared_types_from_model = false;
   // Whether a target with a single class is allowed (true for scoring new data that happens
   // to contain one class; training requires two).
   bool allow_single_class = false;

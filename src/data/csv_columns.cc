@@ -71,6 +71,14 @@ std::vector<ColumnPlan> plan_columns(const std::vector<std::string>& header,
     column.role = Role::kDrop;
     column.type_known = true;
   }
+  if (options.declared_types_from_model) {
+    std::vector<std::string> missing;
+    for (const auto& [name, type] : options.declared_types)
+      if (index.find(name) == index.end()) missing.push_back(name);
+    if (!missing.empty())
+      throw DataError(*ctx.source + ": the model needs column(s) " + list_names(missing) +
+                      ", missing from this file; its columns are " + list_names(header));
+  }
   for (const auto& [name, type] : options.declared_types) {
     auto it = index.find(name);
     if (it == index.end())

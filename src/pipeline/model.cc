@@ -15,6 +15,7 @@ std::vector<double> Model::score(const Dataset& data, std::span<const uint32_t> 
 CsvOptions Model::csv_options(bool with_target) const {
   CsvOptions o;
   for (const ColumnSchema& c : preprocess.input_schema()) o.declared_types[c.name] = c.type;
+  o.declared_types_from_model = true;
   if (with_target) {
     o.target = target_name;
     // Labels that are not 0/1 or true/false were mapped with the training positive label.

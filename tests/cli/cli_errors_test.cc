@@ -81,6 +81,21 @@ TEST(Cli, CorruptModelExitsFour) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "s.csv"));
 }
 
+TEST(Cli, DataMissingAModelColumnNamesEveryMissingColumn) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli("generate transactions --rows 3000 --seed 1 --out '" + (tmp / "tx.csv").string() + "'").exit_code, 0);
+  ASSERT_EQ(run_cli("train --data '" + (tmp / "tx.csv").string() + "' --target is_fraud --out '" +
+                    (tmp / "m.fkm").string() + "'").exit_code, 0);
+  testing::write_file(tmp / "partial.csv", "amount,hour\n12.5,3\n");
+  const auto r = run_cli("predict --model '" + (tmp / "m.fkm").string() + "' --data '" + (tmp / "partial.csv").string() +
+                         "' --out '" + (tmp / "s.csv").string() + "'");
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  for (const char* col : {"'day_of_week'", "'merchant_category'", "'distance_from_home'", "'transaction_count_24h'"})
+    EXPECT_NE(r.err.find(col), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("partial.csv"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "s.csv"));
+}
+
 TEST(Cli, EverySubcommandHasHelp) {
   for (const char* cmd : {"generate", "train", "evaluate", "predict", "metrics", "demo"}) {
     const auto r = run_cli(std::string(cmd) + " --help");
