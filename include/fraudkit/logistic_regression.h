@@ -93,9 +93,10 @@ struct DataTerm {
   Eigen::MatrixXd hessian;   // sum_i w_i p_i (1 - p_i) [x_i, 1][x_i, 1]^T; lower triangle only
 };
 
-// Rows per cache block of the kernel, and the most blocks-of-blocks ("chunks") whose partial
-// sums are kept: the chunking depends on the row count only, never on the thread count, and
-// chunk partials are added in chunk order, so results are bit-identical for any thread count.
+// Rows per cache block of the kernel (sized for L1), and the most blocks-of-blocks
+// ("chunks") whose partial sums are kept: the chunking depends on the row count only, never
+// on the thread count, and chunk partials are added in chunk order, so results are
+// bit-identical for any thread count.
 inline constexpr Eigen::Index kBlockRows = 128;
 inline constexpr Eigen::Index kMaxChunks = 64;
 
@@ -126,6 +127,7 @@ struct NewtonResult {
   Eigen::VectorXd coef;
   double intercept = 0;
   ConvergenceReport report;
+  Eigen::MatrixXd data_hessian;  // of the data term at (or one step before) the solution
 };
 // Minimises C * data_term + 0.5 ||coef||^2 by damped Newton. Inputs already validated.
 NewtonResult newton_solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,

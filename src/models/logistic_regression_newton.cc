@@ -9,6 +9,8 @@
 // iteration) that pass already prepared the next iteration: one pass per iteration. When it is
 // rejected, the margins at the trial point give the data term anywhere on the segment
 // without touching X, so backtracking costs O(n) per halving and one more pass at the end.
+// Large inputs start from the optimum on a row sample (warm_start), and passes near the
+// optimum skip the Hessian (kReuseHessianBelow): 1M x 10 rows take about five passes.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -137,6 +139,9 @@ struct Start {
   Eigen::VectorXd coef;
   double intercept = 0;
   int sample_iterations = -1;  // -1: cold start
+  // Warm start: the sample's data Hessian scaled to the full weight, close enough to the full
+  // one for the first step, which saves computing it in the first pass.
+  Eigen::MatrixXd data_hessian;
 };
 
 Start cold_start(std::span<const uint8_t> y, std::span<const double> w, Index d,
@@ -192,7 +197,8 @@ Start warm_start(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
   NewtonResult r = solve(Xs, ys, ws, sample_params);
   if (!r.coef.allFinite() || !std::isfinite(r.intercept))
     return cold_start(y, w, d, params.fit_intercept);
-  return {std::move(r.coef), r.intercept, r.report.iterations};
+  return {std::move(r.coef), r.intercept, r.report.iterations,
+          r.data_hessian * (weight_all / weight_sample)};
 }
 
 }  // namespace
@@ -214,7 +220,13 @@ NewtonResult solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
   // Non-finite features make the very first pass non-finite (0 * NaN and 0 * inf are NaN at
   // a cold start; at a warm start NaN and inf margins give a NaN or infinite loss), so there
   // is no separate scan of X on the normal path.
-  problem.evaluate(cur);
+  if (start.data_hessian.size()) {
+    Point sample;
+    sample.data.hessian = std::move(start.data_hessian);
+    problem.evaluate(cur, false, &sample);
+  } else {
+    problem.evaluate(cur);
+  }
   if (!std::isfinite(cur.objective) || !cur.gradient.allFinite() || !cur.data.hessian.allFinite())
     problem.throw_non_finite();
 
@@ -286,7 +298,7 @@ NewtonResult solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
   if (start.sample_iterations >= 0)
     report.message += "; started from the optimum on a 1/" + std::to_string(kSampleEvery) +
                       " row sample (" + std::to_string(start.sample_iterations) + " iterations)";
-  return {std::move(cur.coef), cur.intercept, std::move(report)};
+  return {std::move(cur.coef), cur.intercept, std::move(report), std::move(cur.data.hessian)};
 }
 
 }  // namespace
