@@ -123,6 +123,11 @@ DataTerm evaluate_data_term_reference(const Eigen::MatrixXd& X, std::span<const 
                                       std::span<const double> w, const Eigen::VectorXd& coef,
                                       double intercept, bool fit_intercept);
 
+// The Newton step -H^{-1} g by Cholesky of H (lower triangle used), or -g (is_newton = false)
+// when H is not positive definite or the result is not a descent direction.
+Eigen::VectorXd descent_direction(const Eigen::MatrixXd& hessian, const Eigen::VectorXd& gradient,
+                                  bool& is_newton);
+
 struct NewtonResult {
   Eigen::VectorXd coef;
   double intercept = 0;

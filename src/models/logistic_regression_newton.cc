@@ -73,29 +73,18 @@ class Problem {
            0.5 * (from.coef + t * step.head(d_)).squaredNorm();
   }
 
-  // Solves H step = -gradient by Cholesky. H = C X^T D X + I on coef is positive definite in
-  // exact arithmetic, but D can underflow to 0 on (nearly) separated data, leaving the
-  // unpenalised intercept direction singular: then fall back to steepest descent.
+  // The objective's Hessian, C X^T D X + I on coef (lower triangle), and the step from it.
   Eigen::VectorXd descent_direction(const Point& p, bool& is_newton) const {
     Eigen::MatrixXd H = C_ * p.data.hessian;
     H.diagonal().head(d_).array() += 1.0;
-    const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(H);
-    if (llt.info() == Eigen::Success) {
-      Eigen::VectorXd step = llt.solve(-p.gradient);
-      if (step.allFinite() && p.gradient.dot(step) < 0) {
-        is_newton = true;
-        return step;
-      }
-    }
-    is_newton = false;
-    return -p.gradient;
+    return logistic_detail::descent_direction(H, p.gradient, is_newton);
   }
 
-  Point moved(const Point& from, const Eigen::VectorXd& step, double t) const {
-    Point p;
-    p.coef = from.coef + t * step.head(d_);
-    p.intercept = from.intercept + (fit_intercept_ ? t * step[d_] : 0.0);
-    return p;
+  // Sets `to` at from + t * step; `to` keeps its buffers (the margins are n doubles, and a
+  // fresh allocation per pass costs page faults).
+  void move(const Point& from, const Eigen::VectorXd& step, double t, Point& to) const {
+    to.coef = from.coef + t * step.head(d_);
+    to.intercept = from.intercept + (fit_intercept_ ? t * step[d_] : 0.0);
   }
 
   // First non-finite feature value, for an error message a user can act on.
@@ -203,6 +192,24 @@ Start warm_start(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
 
 }  // namespace
 
+// H = C X^T D X + I on coef is positive definite in exact arithmetic, but D can underflow on
+// (nearly) separated data, leaving the unpenalised intercept direction singular: then, or when
+// the solve is not a descent direction, fall back to steepest descent (the line search scales
+// it).
+Eigen::VectorXd descent_direction(const Eigen::MatrixXd& hessian, const Eigen::VectorXd& gradient,
+                                  bool& is_newton) {
+  const Eigen::LLT<Eigen::MatrixXd, Eigen::Lower> llt(hessian);
+  if (llt.info() == Eigen::Success) {
+    Eigen::VectorXd step = llt.solve(-gradient);
+    if (step.allFinite() && gradient.dot(step) < 0) {
+      is_newton = true;
+      return step;
+    }
+  }
+  is_newton = false;
+  return -gradient;
+}
+
 NewtonResult newton_solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
                           std::span<const double> w, const LogisticParams& params) {
   return solve(X, y, w, params);
@@ -231,6 +238,7 @@ NewtonResult solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
     problem.throw_non_finite();
 
   ConvergenceReport report;
+  Point trial;  // reused: its buffers survive from one iteration to the next
   int gradient_steps = 0;
   bool line_search_failed = false;
   for (;;) {
@@ -246,7 +254,7 @@ NewtonResult solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
     if (!is_newton) ++gradient_steps;
     const double slope = cur.gradient.dot(step);
 
-    Point trial = problem.moved(cur, step, 1.0);
+    problem.move(cur, step, 1.0, trial);
     problem.evaluate(trial, relative >= kReuseHessianBelow, &cur);
     // Near the optimum the decrease a Newton step promises is below the rounding noise of a
     // sum over n rows, so Armijo's test turns into a coin flip; a step whose objective is
@@ -265,10 +273,10 @@ NewtonResult solve(const Eigen::MatrixXd& X, std::span<const uint8_t> y,
         break;
       }
       t *= 2;  // undo the last halving of the loop
-      trial = problem.moved(cur, step, t);
+      problem.move(cur, step, t, trial);
       problem.evaluate(trial);
     }
-    cur = std::move(trial);
+    std::swap(cur, trial);
     ++report.iterations;
   }
 

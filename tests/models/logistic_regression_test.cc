@@ -172,6 +172,28 @@ TEST(LogisticRegression, BlockedKernelMatchesNaiveReference) {
   }
 }
 
+TEST(LogisticRegression, DescentDirectionIsNewtonWhenPositiveDefiniteElseGradient) {
+  Eigen::MatrixXd H(3, 3);
+  H << 4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2;
+  const Eigen::Vector3d g(1.0, -2.0, 0.5);
+  bool is_newton = false;
+  const Eigen::VectorXd step = ld::descent_direction(H, g, is_newton);
+  EXPECT_TRUE(is_newton);
+  EXPECT_LT((H * step + g).cwiseAbs().maxCoeff(), 1e-14);  // solves H step = -g
+  // Indefinite, singular, and non-finite Hessians: steepest descent.
+  Eigen::MatrixXd indefinite = H;
+  indefinite(2, 2) = -5.0;
+  Eigen::MatrixXd singular = Eigen::MatrixXd::Zero(3, 3);
+  Eigen::MatrixXd nan = H;
+  nan(1, 0) = std::nan("");
+  for (const Eigen::MatrixXd& bad : {indefinite, singular, nan}) {
+    is_newton = true;
+    const Eigen::VectorXd fallback = ld::descent_direction(bad, g, is_newton);
+    EXPECT_FALSE(is_newton);
+    EXPECT_EQ(fallback, Eigen::VectorXd(-g));
+  }
+}
+
 TEST(LogisticRegression, GradientIsZeroAtTheSolution) {
   const Data data = make_data(3000, 6, 3);
   for (double C : {0.01, 1.0, 100.0}) {
