@@ -1,6 +1,7 @@
 // LogisticRegression: parameters, input validation, scoring and the saved state. The solver
 // lives in logistic_regression_newton.cc and its kernel in logistic_regression_kernel.cc.
 #include "fraudkit/logistic_regression.h"
+#include "models/logistic_regression_detail.h"
 
 #include <cmath>
 

@@ -20,6 +20,7 @@
 
 #include "fraudkit/error.h"
 #include "fraudkit/logistic_regression.h"
+#include "models/logistic_regression_detail.h"
 
 namespace fraudkit::logistic_detail {
 namespace {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "fraudkit/logistic_regression.h"
+#include "models/logistic_regression_detail.h"
 
 namespace fraudkit::logistic_detail {
 namespace {

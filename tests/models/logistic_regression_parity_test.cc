@@ -23,6 +23,7 @@
 #include "fraudkit/class_weight.h"
 #include "fraudkit/csv.h"
 #include "fraudkit/logistic_regression.h"
+#include "models/logistic_regression_detail.h"
 #include "test_support.h"
 
 namespace fraudkit {

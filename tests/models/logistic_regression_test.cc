@@ -3,6 +3,7 @@
 // for integer weights, and invariants (bit-identical results for any thread count, exact JSON
 // round trip). Parity with scikit-learn is in logistic_regression_parity_test.cc.
 #include "fraudkit/logistic_regression.h"
+#include "models/logistic_regression_detail.h"
 
 #include <gtest/gtest.h>
 #include <omp.h>
