@@ -33,9 +33,9 @@ void explain_operating_point(std::ostream& out, const std::string& name, const n
   const auto& c = test.at("confusion");
   const int64_t tp = c.at("tp"), fp = c.at("fp"), fn = c.at("fn");
   out << "  " << name << ": flag when score >= " << std::setprecision(4) << test.at("threshold").get<double>()
-      << " -> " << tp + fp << " of " << test.at("n").get<int64_t>() << " test transactions flagged, " << tp
-      << " of them fraud (precision " << pct(test.at("precision")) << "), catching " << tp << " of " << tp + fn
-      << " frauds (recall " << pct(test.at("recall")) << ").\n";
+      << " -> " << tp + fp << " of " << test.at("n").get<int64_t>() << " test transactions flagged,\n"
+      << "    " << tp << " of them fraud (precision " << pct(test.at("precision")) << "), catching " << tp
+      << " of " << tp + fn << " frauds (recall " << pct(test.at("recall")) << ").\n";
 }
 
 }  // namespace
