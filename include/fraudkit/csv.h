@@ -55,6 +55,10 @@ struct CsvData {
   std::vector<std::string> ids;  // values of id_column per row; empty when not requested
 };
 
+// 1 or 0 when `text` is a label the target accepts without --positive (0/1 as numbers, e.g.
+// "1" or "1.0"; true/false in any case), -1 otherwise.
+int builtin_label_meaning(const std::string& text);
+
 // Reads `path` (plain or .gz). Throws DataError / IoError.
 CsvData read_csv(const std::string& path, const CsvOptions& options);
 // Parses CSV text held in memory; `source_name` is used in error messages.

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "data/csv_number.h"
+#include "fraudkit/csv.h"
 #include "fraudkit/dataset.h"
 
 namespace fraudkit::csv {
@@ -11,21 +12,6 @@ namespace fraudkit::csv {
 namespace {
 
 constexpr int kNotALabel = -1;
-
-// 1 / 0 for the texts the target accepts without a declared positive class, else kNotALabel.
-int boolean_meaning(const std::string& text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "true") return 1;
-  if (lower == "false") return 0;
-  double number = 0;
-  if (parse_number(text, number) == NumberStatus::kOk) {
-    if (number == 1.0) return 1;
-    if (number == 0.0) return 0;
-  }
-  return kNotALabel;
-}
 
 size_t first_row_with(std::span<const int32_t> codes, int32_t code) {
   return static_cast<size_t>(std::find(codes.begin(), codes.end(), code) - codes.begin());
@@ -82,7 +68,7 @@ TargetLabels resolve_target(std::span<const int32_t> codes, const std::vector<st
   } else {
     // Several spellings may mean one class ("true", "TRUE", "1"); each must mean one.
     for (size_t i = 0; i < texts.size(); ++i) {
-      meaning[i] = boolean_meaning(texts[i]);
+      meaning[i] = builtin_label_meaning(texts[i]);
       if (meaning[i] != kNotALabel) continue;
       if (texts.size() > 2) fail_too_many();
       fail_at_row(first_row_with(codes, static_cast<int32_t>(i)),
@@ -119,3 +105,21 @@ TargetLabels resolve_target(std::span<const int32_t> codes, const std::vector<st
 }
 
 }  // namespace fraudkit::csv
+
+namespace fraudkit {
+
+int builtin_label_meaning(const std::string& text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "true") return 1;
+  if (lower == "false") return 0;
+  double number = 0;
+  if (csv::parse_number(text, number) == csv::NumberStatus::kOk) {
+    if (number == 1.0) return 1;
+    if (number == 0.0) return 0;
+  }
+  return -1;
+}
+
+}  // namespace fraudkit

@@ -19,10 +19,7 @@ CsvOptions Model::csv_options(bool with_target) const {
   if (with_target) {
     o.target = target_name;
     // Labels that are not 0/1 or true/false were mapped with the training positive label.
-    o.positive = positive_label == "1" || positive_label == "true" || positive_label == "True" ||
-                         positive_label == "TRUE"
-                     ? ""
-                     : positive_label;
+    o.positive = builtin_label_meaning(positive_label) == 1 ? "" : positive_label;
     o.allow_single_class = true;
   }
   return o;

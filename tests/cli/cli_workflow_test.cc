@@ -98,6 +98,24 @@ TEST(CliWorkflow, MetricsCommandMatchesThePeerOracle) {
   }
 }
 
+// evaluate re-reads labels the way training read them, whatever spelling they had.
+TEST(CliWorkflow, EvaluateReadsLabelsSpelledAsInTraining) {
+  TempDir tmp;
+  const std::vector<std::pair<std::string, std::string>> spellings = {
+      {"1.0", "0.0"}, {"True", "False"}, {"fraud", "legit"}};
+  for (const auto& [pos, neg] : spellings) {
+    std::string csv = "x,y\n";
+    for (int i = 0; i < 200; ++i) csv += std::to_string(i % 10) + "," + (i % 10 >= 7 ? pos : neg) + "\n";
+    testing::write_file(tmp / "d.csv", csv);
+    const std::string positive = pos == "fraud" ? " --positive fraud" : "";
+    const auto t = run_cli("train --data " + q(tmp / "d.csv") + " --target y" + positive + " --out " + q(tmp / "m.fkm"));
+    ASSERT_EQ(t.exit_code, 0) << pos << ": " << t.err;
+    const auto e = run_cli("evaluate --model " + q(tmp / "m.fkm") + " --data " + q(tmp / "d.csv") + " --json");
+    ASSERT_EQ(e.exit_code, 0) << pos << ": " << e.err;
+    EXPECT_EQ(nlohmann::json::parse(e.out).at("positives").get<int64_t>(), 60) << pos;
+  }
+}
+
 TEST(CliWorkflow, DemoRunsOnEmbeddedDataAndWritesItsFolder) {
   TempDir tmp;
   const auto r = run_cli("demo --rows 6000 --out-dir " + q(tmp / "demo"));
