@@ -1,5 +1,6 @@
 // fraudkit metrics --scores F --label COL --score COL [--threshold T] [--json]
 // Every metric for scores produced anywhere, with the same definitions as train/evaluate.
+#include <cmath>
 #include <iostream>
 #include <memory>
 

@@ -1,5 +1,6 @@
 // Bad input through the command line: a clear message naming file, line and column, the
 // documented exit code, and no output file left behind.
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -94,6 +95,22 @@ TEST(Cli, DataMissingAModelColumnNamesEveryMissingColumn) {
     EXPECT_NE(r.err.find(col), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("partial.csv"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(tmp / "s.csv"));
+}
+
+TEST(Cli, GeneratorParametersAreRangeCheckedFromTheTable) {
+  TempDir tmp;
+  const auto out = "'" + (tmp / "g.csv").string() + "'";
+  const auto bad_rate = run_cli("generate transactions --fraud-rate 1.5 --out " + out);
+  EXPECT_EQ(bad_rate.exit_code, 2);
+  EXPECT_NE(bad_rate.err.find("fraud_rate"), std::string::npos) << bad_rate.err;
+  const auto bad_sizes = run_cli("generate classification --n-features 3 --n-informative 3 --n-redundant 2 --out " + out);
+  EXPECT_EQ(bad_sizes.exit_code, 2) << bad_sizes.err;
+  EXPECT_FALSE(std::filesystem::exists(tmp / "g.csv"));
+  const auto ok = run_cli("generate classification --n-samples 500 --n-features 6 --weight-positive 0.1 --out " + out);
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const std::string text = testing::read_file(tmp / "g.csv");
+  EXPECT_EQ(text.substr(0, text.find('\n')), "x0,x1,x2,x3,x4,x5,label");
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 501);
 }
 
 TEST(Cli, EverySubcommandHasHelp) {
