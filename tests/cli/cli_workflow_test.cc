@@ -116,6 +116,22 @@ TEST(CliWorkflow, EvaluateReadsLabelsSpelledAsInTraining) {
   }
 }
 
+TEST(CliWorkflow, SampleWeightColumnWeighsRowsAndIsNotAFeature) {
+  TempDir tmp;
+  std::string csv = "x,value,y\n";
+  for (int i = 0; i < 300; ++i) csv += std::to_string(i % 10) + "," + std::to_string(1 + i % 3) + "," + (i % 10 >= 6 ? "1" : "0") + "\n";
+  testing::write_file(tmp / "d.csv", csv);
+  const auto t = run_cli("train --data " + q(tmp / "d.csv") + " --target y --sample-weight value --out " + q(tmp / "m.fkm"));
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const Model m = load_model((tmp / "m.fkm").string());
+  EXPECT_EQ(m.preprocess.output_names(), std::vector<std::string>{"x"});
+  EXPECT_TRUE(m.metadata.at("data").at("sample_weights").get<bool>());
+  testing::write_file(tmp / "neg.csv", "x,value,y\n1,-2,0\n2,1,1\n");
+  const auto bad = run_cli("train --data " + q(tmp / "neg.csv") + " --target y --sample-weight value --out " + q(tmp / "n.fkm"));
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.err.find("line 2"), std::string::npos) << bad.err;
+}
+
 TEST(CliWorkflow, DemoRunsOnEmbeddedDataAndWritesItsFolder) {
   TempDir tmp;
   const auto r = run_cli("demo --rows 6000 --out-dir " + q(tmp / "demo"));

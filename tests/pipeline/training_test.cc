@@ -104,6 +104,23 @@ TEST(Training, ClassWeightsEnterTheFitAsTheInterceptEquationRequires) {
   EXPECT_GT(mean_b, 2 * mean_a);
 }
 
+// C * sum(w * loss) with every w = 2 is the objective of C' = 2C without weights.
+TEST(Training, UniformSampleWeightOfTwoEqualsDoublingC) {
+  Dataset data = make_transactions(TransactionParams{.rows = 5000, .fraud_rate = 0.04, .seed = 2});
+  RunContext ctx;
+  TrainOptions doubled_c;
+  doubled_c.model_params = {{"C", 2.0}};
+  const TrainOutcome reference = train_model(data, doubled_c, ctx);
+  data.weights.assign(data.rows(), 2.0);
+  const TrainOutcome weighted = train_model(data, TrainOptions{}, ctx);
+  const auto a = weighted.model.classifier->state_to_json(), b = reference.model.classifier->state_to_json();
+  ASSERT_EQ(a.at("coef").size(), b.at("coef").size());
+  for (size_t j = 0; j < a.at("coef").size(); ++j)
+    EXPECT_NEAR(a.at("coef")[j].get<double>(), b.at("coef")[j].get<double>(), 1e-7);
+  EXPECT_NEAR(a.at("intercept").get<double>(), b.at("intercept").get<double>(), 1e-7);
+  EXPECT_TRUE(weighted.report.at("data").at("sample_weights").get<bool>());
+}
+
 TEST(Training, ReportCarriesTheDecisionsAndTheSplit) {
   TrainedRun r = run_with(TrainOptions{});
   const auto& d = r.out.report.at("data");
