@@ -11,6 +11,7 @@
 
 #include "fraudkit/atomic_file.h"
 #include "fraudkit/error.h"
+#include "fraudkit/threshold.h"
 
 namespace fraudkit::cli {
 
@@ -47,28 +48,12 @@ void ReportFlags::add_to(CLI::App* app) {
 }
 
 CostMatrix ReportFlags::cost_matrix() const {
-  std::vector<double> v;
-  std::stringstream s(cost);
-  std::string part;
-  while (std::getline(s, part, ':')) {
-    try {
-      size_t used = 0;
-      v.push_back(std::stod(part, &used));
-      if (used != part.size()) throw std::invalid_argument(part);
-    } catch (const std::exception&) {
-      throw UsageError("--cost '" + cost + "': '" + part + "' is not a number; expected C_FP:C_FN[:C_TP:C_TN]");
-    }
+  // One parser and one validity rule for cost matrices: the cost threshold policy's.
+  try {
+    return ThresholdPolicy::parse("cost:" + cost).cost;
+  } catch (const UsageError& e) {
+    throw UsageError("--cost '" + cost + "': expected C_FP:C_FN or C_FP:C_FN:C_TP:C_TN (" + e.what() + ")");
   }
-  if (v.size() != 2 && v.size() != 4)
-    throw UsageError("--cost '" + cost + "': expected C_FP:C_FN or C_FP:C_FN:C_TP:C_TN");
-  CostMatrix c;
-  c.fp = v[0];
-  c.fn = v[1];
-  if (v.size() == 4) {
-    c.tp = v[2];
-    c.tn = v[3];
-  }
-  return c;
 }
 
 namespace {

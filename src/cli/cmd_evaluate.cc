@@ -29,15 +29,15 @@ CommandRunner register_evaluate(CLI::App& root) {
   cmd->add_flag("--json", f->json, "print one JSON object instead of a table");
 
   return [f] {
+    MetricOptions m;  // flags first: a bad flag fails before any file is read
+    m.beta = f->report.beta;
+    m.cost = f->report.cost_matrix();
+    m.k = f->report.k;
     const Model model = load_model(f->model);
     CsvOptions o = model.csv_options(/*with_target=*/true);
     o.id_column = f->id;
     o.drop_columns = f->drop;
     const CsvData csv = read_csv(f->data, o);
-    MetricOptions m;
-    m.beta = f->report.beta;
-    m.cost = f->report.cost_matrix();
-    m.k = f->report.k;
     const nlohmann::json result = evaluate_model(model, csv.data, m);
     if (f->json) {
       std::cout << result.dump() << "\n";

@@ -30,6 +30,11 @@ CommandRunner register_metrics(CLI::App& root) {
   f->report.add_to(cmd);
 
   return [f] {
+    MetricOptions m;  // flags first: a bad flag fails before any file is read
+    m.threshold = f->threshold;
+    m.beta = f->report.beta;
+    m.cost = f->report.cost_matrix();
+    m.k = f->report.k;
     CsvOptions o;
     o.target = f->label;
     o.allow_single_class = true;
@@ -42,11 +47,6 @@ CommandRunner register_metrics(CLI::App& root) {
       if (std::isnan(s[i]))
         throw DataError("'" + f->scores + "' line " + std::to_string(i + 2) + ", column '" + f->score +
                         "': missing score; every row needs a number");
-    MetricOptions m;
-    m.threshold = f->threshold;
-    m.beta = f->report.beta;
-    m.cost = f->report.cost_matrix();
-    m.k = f->report.k;
     const nlohmann::json result = all_metrics(csv.data.target, s, m);
     if (f->json) {
       std::cout << result.dump() << "\n";
