@@ -1,0 +1,52 @@
+#pragma once
+// Pieces every sampler needs: input checks with actionable messages, class bookkeeping, row
+// gathering and a seeded random stream that gives the same numbers on every platform.
+#include <array>
+#include <cstdint>
+#include <random>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fraudkit/sampler.h"
+
+namespace fraudkit::sampling {
+
+// {negatives, positives}; throws DataError when y is not 0/1 or its size differs from X's rows.
+std::array<int64_t, 2> class_counts(const ResampleInput& input);
+// DataError unless both classes are present (single-class data cannot be resampled).
+void require_two_classes(const std::array<int64_t, 2>& counts, std::string_view sampler);
+// DataError naming the first NaN / infinite cell (column name, row) and suggesting imputation.
+void require_finite(const ResampleInput& input, std::string_view sampler);
+// DataError when any column is categorical, suggesting `alternative` (e.g. "smotenc").
+void require_numeric(const ResampleInput& input, std::string_view sampler, std::string_view alternative);
+// DataError when k_neighbors (+ self) needs more rows than the class has.
+void require_neighbours(int64_t needed, int64_t available, int cls, std::string_view sampler,
+                        std::string_view parameter);
+
+std::vector<uint32_t> rows_of_class(std::span<const uint8_t> y, int cls);
+RowMatrix gather_rows(const RowMatrix& X, std::span<const uint32_t> rows);
+// 0, 1, ..., n-1.
+std::vector<uint32_t> all_rows(size_t n);
+
+// Report block shared by all samplers: per-class rows in/out, created, strategy resolved.
+nlohmann::json count_report(const ResampleInput& input, const ResampleResult& result,
+                            const std::map<int, int64_t>& target);
+
+// std::mt19937_64 (its sequence is fixed by the C++ standard) with our own bounded integer and
+// uniform double, because the standard distributions differ between library vendors.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : engine_(seed) {}
+  uint64_t below(uint64_t bound);  // uniform in [0, bound), bound > 0
+  double uniform();                // uniform in [0, 1), 53 random bits
+  double normal();                 // standard normal (Box-Muller on uniform())
+  std::mt19937_64& engine() { return engine_; }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+}  // namespace fraudkit::sampling

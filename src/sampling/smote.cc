@@ -1,0 +1,7 @@
+// PLACEHOLDER until the sampler lands: owned by the helper implementing it.
+#include "fraudkit/error.h"
+#include "sampling/sampler_factories.h"
+namespace fraudkit::sampling {
+std::unique_ptr<Sampler> make_smote(const nlohmann::json&) { throw UsageError("sampler not built yet"); }
+std::string smote_help() { return {}; }
+}
