@@ -22,6 +22,11 @@ struct TrainOptions {
   std::string model = "logistic_regression";       // registry name (classifier.h)
   nlohmann::json model_params = nlohmann::json::object();
   ClassWeight class_weight;                        // none / balanced / explicit
+  // Optional resampler (sampler.h registry name, e.g. "smote"), applied to the preprocessed
+  // training rows only, at fit time only; "" = none. Class weights are then computed on the
+  // resampled labels, as a scikit-learn classifier inside an imbalanced-learn Pipeline sees them.
+  std::string sampler;
+  nlohmann::json sampler_params = nlohmann::json::object();
   PreprocessParams preprocess;
   ThresholdPolicy policy;                          // tuned on validation
   double report_beta = 2.0;                        // the F-beta printed beside F1

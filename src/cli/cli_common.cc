@@ -152,4 +152,20 @@ void write_json_file(const std::string& path, const nlohmann::json& j) {
   write_file_atomically(path, j.dump(2) + "\n");
 }
 
+nlohmann::json parse_name_values(const std::vector<std::string>& items, const std::string& flag) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(flag + " '" + item + "': expected NAME=VALUE, e.g. " + flag + " C=0.5");
+    const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
+    try {
+      j[name] = nlohmann::json::parse(value);
+    } catch (const nlohmann::json::exception&) {
+      j[name] = value;  // text parameters
+    }
+  }
+  return j;
+}
+
 }  // namespace fraudkit::cli

@@ -48,6 +48,10 @@ void end_progress();
 void print_metrics_table(std::ostream& out,
                          const std::vector<std::pair<std::string, nlohmann::json>>& columns);
 
+// NAME=VALUE items of a repeatable flag (--param, --sampler-param) as a JSON object; values
+// that parse as JSON (numbers, true/false) keep that type, others are strings.
+nlohmann::json parse_name_values(const std::vector<std::string>& items, const std::string& flag);
+
 // Writes `j` to `path` atomically, pretty-printed.
 void write_json_file(const std::string& path, const nlohmann::json& j);
 

@@ -8,6 +8,7 @@
 #include "cli/train_summary.h"
 #include "fraudkit/artifact.h"
 #include "fraudkit/error.h"
+#include "fraudkit/sampler.h"
 #include "fraudkit/training.h"
 
 namespace fraudkit::cli {
@@ -19,6 +20,8 @@ struct TrainFlags {
   ReportFlags report;
   std::string model = "logistic_regression";
   std::vector<std::string> params;  // NAME=VALUE model hyperparameters
+  std::string sampler;              // optional resampler fitted inside the training split
+  std::vector<std::string> sampler_params;
   std::string class_weight = "none";
   std::string threshold = "f1";
   std::string split = "0.6,0.2,0.2";
@@ -44,22 +47,6 @@ SplitRatios parse_split(const std::string& text) {
   return {v[0], v[1], v[2]};
 }
 
-nlohmann::json parse_model_params(const std::vector<std::string>& items) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const std::string& item : items) {
-    const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError("--param '" + item + "': expected NAME=VALUE, e.g. --param C=0.5");
-    const std::string name = item.substr(0, eq), value = item.substr(eq + 1);
-    try {
-      j[name] = nlohmann::json::parse(value);
-    } catch (const nlohmann::json::exception&) {
-      j[name] = value;  // text parameters
-    }
-  }
-  return j;
-}
-
 }  // namespace
 
 CommandRunner register_train(CLI::App& root) {
@@ -72,6 +59,11 @@ CommandRunner register_train(CLI::App& root) {
     models_help += "\n  " + c.name + ": " + c.description + "\n" + c.params_help;
   cmd->add_option("--model", f->model, models_help)->capture_default_str();
   cmd->add_option("--param", f->params, "model hyperparameter NAME=VALUE (repeatable), e.g. --param C=0.5");
+  std::string samplers_help = "resampler applied to the training split only (never to validation or test); known:";
+  for (const SamplerInfo& x : registered_samplers()) samplers_help += "\n  " + x.name + ": " + x.description;
+  cmd->add_option("--sampler", f->sampler, samplers_help);
+  cmd->add_option("--sampler-param", f->sampler_params,
+                  "sampler parameter NAME=VALUE (repeatable), e.g. --sampler-param k_neighbors=3");
   cmd->add_option("--class-weight", f->class_weight, "none | balanced | 0:W0,1:W1")->capture_default_str();
   cmd->add_option("--threshold", f->threshold,
                   "threshold policy tuned on validation: f1 | fbeta:B | cost:C_FP:C_FN | capacity:K/N | "
@@ -90,7 +82,9 @@ CommandRunner register_train(CLI::App& root) {
     TrainOptions o;
     o.split = parse_split(f->split);
     o.model = f->model;
-    o.model_params = parse_model_params(f->params);
+    o.model_params = parse_name_values(f->params, "--param");
+    o.sampler = f->sampler;
+    o.sampler_params = parse_name_values(f->sampler_params, "--sampler-param");
     o.class_weight = ClassWeight::parse(f->class_weight);
     o.policy = ThresholdPolicy::parse(f->threshold);
     o.preprocess.scale = !f->no_scale;
@@ -100,6 +94,7 @@ CommandRunner register_train(CLI::App& root) {
     o.review_k = f->report.k;
     // Validate the model name and parameters before reading a possibly large file.
     make_classifier(o.model, o.model_params);
+    if (!o.sampler.empty()) make_sampler(o.sampler, o.sampler_params);
 
     RunContext ctx = make_context(f->seed);
     ctx.report("reading " + f->data.path);

@@ -16,5 +16,7 @@ CommandRunner register_evaluate(CLI::App& root);
 CommandRunner register_predict(CLI::App& root);
 CommandRunner register_metrics(CLI::App& root);
 CommandRunner register_demo(CLI::App& root);
+CommandRunner register_resample(CLI::App& root);
+CommandRunner register_cv(CLI::App& root);
 
 }  // namespace fraudkit::cli

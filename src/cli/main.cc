@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
 
   std::map<CLI::App*, cli::CommandRunner> runners;
   for (auto reg : {cli::register_generate, cli::register_train, cli::register_evaluate,
-                   cli::register_predict, cli::register_metrics, cli::register_demo}) {
+                   cli::register_predict, cli::register_metrics, cli::register_resample,
+                   cli::register_cv, cli::register_demo}) {
     const size_t before = app.get_subcommands({}).size();
     cli::CommandRunner run = reg(app);
     runners[app.get_subcommands({})[before]] = std::move(run);

@@ -5,7 +5,9 @@
 #include <ctime>
 
 #include "fraudkit/error.h"
+#include "fraudkit/sampler.h"
 #include "fraudkit/version.h"
+#include "pipeline/sampler_step.h"
 
 namespace fraudkit {
 
@@ -72,19 +74,42 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
   ctx.report("preprocessing");
   Model model;
   model.preprocess = Preprocessor(options.preprocess);
+  // Checked before any fitting so a bad name or parameter fails fast.
+  model.classifier = make_classifier(options.model, options.model_params);
+  std::unique_ptr<Sampler> sampler;
+  if (!options.sampler.empty()) sampler = make_sampler(options.sampler, options.sampler_params);
+
+  ctx.audit("preprocess", split.train, nullptr);
   model.preprocess.fit(data, split.train);
   TransformStats val_stats, test_stats;
-  const Eigen::MatrixXd X_train = model.preprocess.transform(data, split.train);
+  Eigen::MatrixXd X_train = model.preprocess.transform(data, split.train);
   const Eigen::MatrixXd X_val = model.preprocess.transform(data, split.validation, &val_stats);
   const Eigen::MatrixXd X_test = model.preprocess.transform(data, split.test, &test_stats);
-  const std::vector<uint8_t> y_train = labels_of(data, split.train);
+  std::vector<uint8_t> y_train = labels_of(data, split.train);
   const std::vector<uint8_t> y_val = labels_of(data, split.validation);
   const std::vector<uint8_t> y_test = labels_of(data, split.test);
+  std::vector<double> sw_train = sample_weights_of(data, split.train);
+
+  // Resampling touches the training rows only, and only here, at fit time.
+  nlohmann::json sampler_json = nullptr;
+  if (sampler) {
+    ctx.report("resampling the training part with " + options.sampler);
+    ctx.audit("sampler", split.train, &X_train);
+    const auto ts = std::chrono::steady_clock::now();
+    pipeline_detail::FitRows fit_rows =
+        pipeline_detail::resample_fit_rows(model.preprocess, X_train, y_train, sw_train, *sampler, ctx);
+    sampler_json = {{"type", options.sampler},
+                    {"params", sampler->params_to_json()},
+                    {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - ts).count()},
+                    {"report", fit_rows.report}};
+    X_train = std::move(fit_rows.X);
+    y_train = std::move(fit_rows.y);
+    sw_train = std::move(fit_rows.sample_weights);
+  }
 
   ctx.report("fitting " + options.model);
-  model.classifier = make_classifier(options.model, options.model_params);
-  const std::vector<double> w_train =
-      row_weights(options.class_weight, y_train, sample_weights_of(data, split.train));
+  ctx.audit("classifier", split.train, &X_train);
+  const std::vector<double> w_train = row_weights(options.class_weight, y_train, sw_train);
   const auto t0 = std::chrono::steady_clock::now();
   model.classifier->fit(X_train, y_train, w_train);
   const double fit_seconds =
@@ -133,6 +158,7 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
                       {"output_features", model.preprocess.output_names()},
                       {"validation", val_stats.to_json()},
                       {"test", test_stats.to_json()}}},
+      {"sampler", sampler_json},
       {"model", {{"type", options.model},
                  {"params", model.classifier->params_to_json()},
                  {"class_weight", options.class_weight.spec()},
