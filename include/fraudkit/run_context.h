@@ -16,9 +16,10 @@ struct RunContext {
   // Called at the start of each stage with a short description; may be empty.
   std::function<void(std::string_view stage)> progress;
 
-  // Audit trail of fitting, for leakage checks: called once per fitted step ("preprocess",
-  // "sampler", "classifier") with the dataset rows it was fitted on and the matrix it received
-  // (null for the preprocessor, which reads the dataset). May be empty.
+  // Audit trail of a training run, for leakage checks: called once per fitted step
+  // ("preprocess", "sampler", "classifier") with the dataset rows it was fitted on and the
+  // matrix it received (null for the preprocessor, which reads the dataset), then for the
+  // rows that tune the threshold ("threshold") and the rows scored once ("test"). May be empty.
   std::function<void(std::string_view step, std::span<const uint32_t> rows, const Eigen::MatrixXd* X)>
       fit_audit;
 

@@ -116,6 +116,7 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   ctx.report("tuning the threshold on validation");
+  ctx.audit("threshold", split.validation, &X_val);
   const Eigen::VectorXd p_val = model.classifier->predict_proba(X_val);
   const std::vector<double> s_val(p_val.data(), p_val.data() + p_val.size());
   const ThresholdChoice choice = choose_threshold(options.policy, y_val, s_val);
@@ -123,6 +124,7 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
   model.policy = options.policy;
 
   ctx.report("scoring the test part once");
+  ctx.audit("test", split.test, &X_test);
   const Eigen::VectorXd p_test = model.classifier->predict_proba(X_test);
   const std::vector<double> s_test(p_test.data(), p_test.data() + p_test.size());
 
