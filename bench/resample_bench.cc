@@ -56,21 +56,23 @@ int main(int argc, char** argv) {
 
   RowMatrix X;
   std::vector<uint8_t> y;
+  std::vector<uint8_t> categorical;  // categorical columns hold their codes (SMOTENC / SMOTEN)
   {
     CsvOptions o;
     o.target = target;
     const Dataset d = read_csv(file, o).data;
     X.resize(static_cast<Eigen::Index>(d.rows()), static_cast<Eigen::Index>(d.num_features()));
     for (size_t c = 0; c < d.num_features(); ++c) {
-      if (!d.columns[c].is_numeric()) {
-        std::cerr << "column " << d.columns[c].name() << " is categorical; the bench takes numeric data\n";
-        return 2;
-      }
-      for (size_t r = 0; r < d.rows(); ++r) X(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = d.columns[c].values[r];
+      const Column& col = d.columns[c];
+      categorical.push_back(col.is_numeric() ? 0 : 1);
+      for (size_t r = 0; r < d.rows(); ++r)
+        X(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) =
+            col.is_numeric() ? col.values[r] : static_cast<double>(col.codes[r]);
     }
     y = d.target;
   }
-  const ResampleInput input{X, y, {}, {}};
+  if (std::find(categorical.begin(), categorical.end(), 1) == categorical.end()) categorical.clear();
+  const ResampleInput input{X, y, categorical, {}};
   RunContext ctx;
   ctx.seed = 0;
 
