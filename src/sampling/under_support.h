@@ -1,0 +1,70 @@
+#pragma once
+// Pieces shared by the under-samplers (random, Tomek links, ENN, NearMiss) and the combined
+// samplers (SMOTEENN, SMOTETomek): input checks for neighbour-based samplers, the neighbour
+// engine's options, and the two cleaning kernels the combined samplers reuse on SMOTE's output.
+#include <array>
+#include <functional>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fraudkit/neighbors.h"
+#include "fraudkit/run_context.h"
+#include "fraudkit/sampler.h"
+
+namespace fraudkit::sampling {
+
+// class_counts + require_two_classes + require_finite + require_numeric (suggesting one-hot
+// encoding): the checks every neighbour-based under-sampler makes before any search.
+std::array<int64_t, 2> check_neighbour_input(const ResampleInput& input, std::string_view sampler);
+
+// DataError when a search for `needed` neighbours (the row itself included when
+// `includes_self`) runs over a set of only `available` rows, named by `pool` ("the data",
+// "class 1").
+void require_pool(int64_t needed, int64_t available, bool includes_self, std::string_view pool,
+                  std::string_view sampler, std::string_view parameter);
+
+// Parses a strategy / algorithm / kind_sel parameter, prefixing errors with the sampler name.
+SamplingStrategy parse_strategy_param(const std::string& text, std::string_view sampler);
+KnnAlgorithm parse_algorithm_param(const std::string& text, std::string_view sampler);
+
+KnnOptions knn_options(KnnAlgorithm algorithm, const RunContext& ctx);
+
+// Which classes a resolved strategy names (imbalanced-learn: `c in sampling_strategy_`).
+std::array<bool, 2> targeted_classes(const std::map<int, int64_t>& target);
+
+// imbalanced-learn's TomekLinks core: rows of targeted classes that form a Tomek link are
+// removed; the rest are returned in input order. `links` (optional) receives the number of
+// link members removed. `sampler` names the caller in error messages.
+std::vector<uint32_t> tomek_kept(const RowMatrix& X, std::span<const uint8_t> y,
+                                 std::array<bool, 2> targeted, const KnnOptions& knn,
+                                 std::string_view sampler, int64_t* removed = nullptr,
+                                 KnnAlgorithm* used = nullptr);
+
+// imbalanced-learn's EditedNearestNeighbours core. kind_sel "all": a row of a targeted class
+// survives when all its n_neighbors neighbours share its class; "mode": when the most common
+// neighbour class (ties -> class 0, scipy's mode) is its class. Neighbours are columns
+// 1..n_neighbors of a search for n_neighbors + 1 over all rows. Output: class 0's surviving
+// rows then class 1's, each in input order (imbalanced-learn's order).
+enum class KindSel { kAll, kMode };
+KindSel parse_kind_sel(const std::string& text, std::string_view sampler);
+std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y,
+                               std::array<bool, 2> targeted, int n_neighbors, KindSel kind,
+                               const KnnOptions& knn, std::string_view sampler,
+                               KnnAlgorithm* used = nullptr);
+
+// SMOTEENN / SMOTETomek: SMOTE (the registry's "smote" with `smote_params`) on the input, then
+// `clean` on SMOTE's full output (its kept rows, then its synthetic rows). The cleaning's
+// surviving rows that are SMOTE-kept rows map back to input rows (`kept`), the surviving
+// synthetic rows go to `synthetic`, both in the cleaning's order. The report holds SMOTE's
+// report under "smote" and the rows the cleaning removed per class.
+using Cleaner = std::function<std::vector<uint32_t>(const RowMatrix& X, std::span<const uint8_t> y)>;
+ResampleResult smote_then_clean(const ResampleInput& input, const RunContext& ctx, std::string_view sampler,
+                                const nlohmann::json& smote_params, const Cleaner& clean);
+
+}  // namespace fraudkit::sampling
