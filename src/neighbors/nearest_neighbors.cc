@@ -1,11 +1,18 @@
-// PLACEHOLDER naive engine until the neighbour-engine helper lands the real one.
+// NearestNeighbors: input checks, the choice of algorithm, and the glue that searches each
+// distinct query once and hands its neighbours to every equal query row.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "fraudkit/error.h"
 #include "fraudkit/neighbors.h"
+#include "neighbors/knn_detail.h"
 
 namespace fraudkit {
+
+using knn_detail::KdTree;
+using knn_detail::Metric;
+using knn_detail::RowGroups;
 
 KnnAlgorithm parse_knn_algorithm(const std::string& text) {
   if (text == "auto") return KnnAlgorithm::kAuto;
@@ -13,50 +20,129 @@ KnnAlgorithm parse_knn_algorithm(const std::string& text) {
   if (text == "kd_tree") return KnnAlgorithm::kKdTree;
   throw UsageError("knn algorithm '" + text + "': expected auto, brute or kd_tree");
 }
+
 std::string to_string(KnnAlgorithm a) {
   return a == KnnAlgorithm::kBrute ? "brute" : a == KnnAlgorithm::kKdTree ? "kd_tree" : "auto";
 }
 
+namespace {
+
+// DataError naming the first (row, column) holding NaN or an infinity, if any.
+void check_finite(const RowMatrix& m, const char* what, int threads) {
+  const Eigen::Index rows = m.rows();
+  Eigen::Index first_bad = rows;
+#pragma omp parallel for schedule(static) reduction(min : first_bad) num_threads(threads)
+  for (Eigen::Index r = 0; r < rows; ++r)
+    if (!m.row(r).allFinite()) first_bad = std::min(first_bad, r);
+  if (first_bad == rows) return;
+  Eigen::Index c = 0;
+  while (std::isfinite(m(first_bad, c))) ++c;
+  const double v = m(first_bad, c);
+  throw DataError(std::string("nearest neighbours: ") + what + " row " + std::to_string(first_bad) + ", column " +
+                  std::to_string(c) + " (0-based) is " + (std::isnan(v) ? "NaN" : v > 0 ? "+inf" : "-inf") +
+                  "; distances need finite values (impute or drop missing values first)");
+}
+
+Metric make_metric(const RowMatrix& points, const KnnOptions& options) {
+  Metric metric;
+  metric.dims = static_cast<int>(points.cols());
+  if (!options.categorical.empty() && options.categorical.size() != static_cast<size_t>(points.cols()))
+    throw UsageError("nearest neighbours: categorical mask has " + std::to_string(options.categorical.size()) +
+                     " entries, the points have " + std::to_string(points.cols()) + " columns");
+  if (!std::isfinite(options.mismatch_sq) || options.mismatch_sq < 0)
+    throw UsageError("nearest neighbours: mismatch_sq must be finite and >= 0, got " +
+                     std::to_string(options.mismatch_sq));
+  if (std::any_of(options.categorical.begin(), options.categorical.end(), [](uint8_t c) { return c != 0; })) {
+    metric.categorical = options.categorical;
+    metric.mismatch_sq = options.mismatch_sq;
+  }
+  return metric;
+}
+
+// Measured on the 2-core VM (see bench/knn_bench.cc): TODO.
+KnnAlgorithm choose_algorithm(size_t rows, int dims) {
+  (void)rows;
+  return dims <= 16 ? KnnAlgorithm::kKdTree : KnnAlgorithm::kBrute;
+}
+
+// The neighbours of every query row from those of its group.
+KnnResult expand(KnnResult distinct, const std::vector<uint32_t>& group_of, int threads) {
+  if (distinct.queries() == group_of.size()) return distinct;  // no two queries were equal
+  const size_t k = static_cast<size_t>(distinct.k);
+  KnnResult out;
+  out.k = distinct.k;
+  out.indices.resize(group_of.size() * k);
+  out.distances.resize(out.indices.size());
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t r = 0; r < group_of.size(); ++r) {
+    std::copy_n(distinct.indices.begin() + group_of[r] * k, k, out.indices.begin() + r * k);
+    std::copy_n(distinct.distances.begin() + group_of[r] * k, k, out.distances.begin() + r * k);
+  }
+  return out;
+}
+
+}  // namespace
+
 struct NearestNeighbors::Impl {
-  const RowMatrix* points;
-  KnnOptions options;
+  const RowMatrix* points = nullptr;
+  Metric metric;
+  int threads = 1;
+  KnnAlgorithm algorithm = KnnAlgorithm::kBrute;
+  RowGroups groups;
+  std::unique_ptr<KdTree> tree;
+
+  void check_k(int k) const {
+    if (k < 1 || static_cast<size_t>(k) > static_cast<size_t>(points->rows()))
+      throw UsageError("nearest neighbours: k = " + std::to_string(k) + " must be between 1 and the " +
+                       std::to_string(points->rows()) + " fitted points");
+  }
+
+  KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, int k) const {
+    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_groups.first};
+    KnnResult distinct = tree ? tree->search(input, k, threads) : knn_detail::brute_force_search(input, k, threads);
+    return expand(std::move(distinct), query_groups.group_of, threads);
+  }
 };
 
-NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options)
-    : impl_(std::make_unique<Impl>(Impl{&points, std::move(options)})) {}
+NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) : impl_(std::make_unique<Impl>()) {
+  Impl& impl = *impl_;
+  if (options.threads < 0)
+    throw UsageError("nearest neighbours: threads must be >= 0, got " + std::to_string(options.threads));
+  if (static_cast<uint64_t>(points.rows()) >= std::numeric_limits<uint32_t>::max())
+    throw UsageError("nearest neighbours: at most 4294967294 fitted points, got " + std::to_string(points.rows()));
+  impl.points = &points;
+  impl.metric = make_metric(points, options);
+  impl.threads = knn_detail::resolve_threads(options.threads);
+  check_finite(points, "fitted points", impl.threads);
+  impl.algorithm = options.algorithm == KnnAlgorithm::kAuto
+                       ? choose_algorithm(static_cast<size_t>(points.rows()), impl.metric.dims)
+                       : options.algorithm;
+  impl.groups = knn_detail::group_equal_rows(points, impl.metric, impl.threads);
+  if (impl.algorithm == KnnAlgorithm::kKdTree)
+    impl.tree = std::make_unique<KdTree>(points, impl.groups, impl.metric, impl.threads);
+}
+
 NearestNeighbors::~NearestNeighbors() = default;
 NearestNeighbors::NearestNeighbors(NearestNeighbors&&) noexcept = default;
 NearestNeighbors& NearestNeighbors::operator=(NearestNeighbors&&) noexcept = default;
 
-KnnResult NearestNeighbors::query(const RowMatrix& q, int k) const {
-  const RowMatrix& P = *impl_->points;
-  if (k < 1 || k > P.rows()) throw UsageError("k out of range");
-  KnnResult r;
-  r.k = k;
-  std::vector<std::pair<double, uint32_t>> cand(static_cast<size_t>(P.rows()));
-  for (Eigen::Index i = 0; i < q.rows(); ++i) {
-    for (Eigen::Index j = 0; j < P.rows(); ++j) {
-      double s = 0;
-      for (Eigen::Index c = 0; c < P.cols(); ++c) {
-        if (!impl_->options.categorical.empty() && impl_->options.categorical[static_cast<size_t>(c)]) {
-          if (q(i, c) != P(j, c)) s += impl_->options.mismatch_sq;
-        } else {
-          double d = q(i, c) - P(j, c);
-          s += d * d;
-        }
-      }
-      cand[static_cast<size_t>(j)] = {std::sqrt(s), static_cast<uint32_t>(j)};
-    }
-    std::partial_sort(cand.begin(), cand.begin() + k, cand.end());
-    for (int j = 0; j < k; ++j) {
-      r.indices.push_back(cand[static_cast<size_t>(j)].second);
-      r.distances.push_back(cand[static_cast<size_t>(j)].first);
-    }
-  }
-  return r;
+KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
+  impl_->check_k(k);
+  if (queries.cols() != impl_->points->cols())
+    throw UsageError("nearest neighbours: queries have " + std::to_string(queries.cols()) +
+                     " columns, the fitted points " + std::to_string(impl_->points->cols()));
+  if (&queries == impl_->points) return query_self(k);
+  check_finite(queries, "queries", impl_->threads);
+  const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, impl_->threads);
+  return impl_->search(queries, query_groups, k);
 }
-KnnResult NearestNeighbors::query_self(int k) const { return query(*impl_->points, k); }
-KnnAlgorithm NearestNeighbors::algorithm() const { return KnnAlgorithm::kBrute; }
+
+KnnResult NearestNeighbors::query_self(int k) const {
+  impl_->check_k(k);
+  return impl_->search(*impl_->points, impl_->groups, k);
+}
+
+KnnAlgorithm NearestNeighbors::algorithm() const { return impl_->algorithm; }
 size_t NearestNeighbors::size() const { return static_cast<size_t>(impl_->points->rows()); }
 
 }  // namespace fraudkit

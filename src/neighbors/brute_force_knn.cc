@@ -1,0 +1,175 @@
+// Brute-force search. All-numeric metric: blocks of queries against blocks of fitted groups,
+// the squared distances estimated by one matrix product per block pair (Eigen GEMM on
+// centred data: |q|^2 + |p|^2 - 2 q.p), then the exact distance recomputed for every pair the
+// estimate cannot rule out given the rounding bound below. Mixed metric: the exact distance
+// for every pair (a direct loop; mixed-metric users are SMOTENC-sized).
+//
+// Threads take whole query blocks, so each query's top-k is owned by one thread; the result
+// is a function of the data alone (the (distance, row) order is total).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "neighbors/knn_detail.h"
+
+namespace fraudkit::knn_detail {
+namespace {
+
+using Eigen::Index;
+
+// 256 x 512 doubles of products (1 MB) per thread: the fitted block (512 x d) stays in cache
+// while the whole query block streams over it.
+constexpr Index kQueryBlock = 256;
+constexpr Index kPointBlock = 512;
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// One row per fitted group, centred on the groups' mean: the product's rounding error is
+// proportional to the squared norms, so centring keeps the estimate sharp.
+struct CentredPoints {
+  Eigen::RowVectorXd mean;
+  RowMatrix values;
+  Eigen::VectorXd norms_sq;
+  double max_norm_sq = 0;
+  double max_norm = 0;
+};
+
+CentredPoints centre(const RowMatrix& points, const RowGroups& groups) {
+  CentredPoints centred;
+  const Index count = static_cast<Index>(groups.size());
+  centred.values.resize(count, points.cols());
+  for (Index g = 0; g < count; ++g) centred.values.row(g) = points.row(groups.first[static_cast<size_t>(g)]);
+  centred.mean = centred.values.colwise().mean();
+  centred.values.rowwise() -= centred.mean;
+  centred.norms_sq = centred.values.rowwise().squaredNorm();
+  if (count > 0) centred.max_norm_sq = centred.norms_sq.maxCoeff();
+  centred.max_norm = std::sqrt(centred.max_norm_sq) * (1 + kEps);
+  return centred;
+}
+
+// Which estimates may be skipped. For a query q and a fitted point p (centred as q', p'), with
+// d columns and eps the machine epsilon:
+//  - the estimate a = (|q'|^2 + |p'|^2) - 2 q'.p' (any summation order, FMA or not) is within
+//    E1 = 4 (d + 4) eps (|q'|^2 + |p'|^2) of |q' - p'|^2 (the standard bound is (2d + 2) eps);
+//  - centring rounded each coordinate by at most eps/2 of itself, so the true distance
+//    r = |q - p| >= |q' - p'| - E2 with E2 = eps (|q'| + |p'|);
+//  - the exact distance as reported (d subtractions, squares and additions of non-negative
+//    terms, one square root) is >= r (1 - (d + 5) eps).
+// So a > ((K + E2)^2 + E1) with K = worst (1 + (2d + 10) eps) proves the exact distance is
+// strictly above the current k-th distance `worst`: that pair can neither enter nor tie.
+// The threshold is rounded up by a further 16 eps, and 1e-300 absorbs underflow. |p'| is
+// bounded by the largest fitted norm; an overflowing norm gives an infinite or NaN estimate,
+// which never compares above the threshold, so such pairs are always recomputed exactly.
+struct SkipRule {
+  double dims;
+  double max_norm_sq, max_norm;
+
+  double threshold(double worst, double q_norm_sq, double q_norm) const {
+    if (worst == kInf) return kInf;
+    const double k = worst * (1 + (2 * dims + 10) * kEps);
+    const double e2 = kEps * (q_norm + max_norm);
+    const double e1 = 4 * (dims + 4) * kEps * (q_norm_sq + max_norm_sq);
+    return ((k + e2) * (k + e2) + e1) * (1 + 16 * kEps) + 1e-300;
+  }
+};
+
+// The per-thread state for one block of queries.
+struct QueryBlock {
+  RowMatrix values;  // centred queries
+  Eigen::VectorXd norms_sq, norms;
+  RowMatrix products;
+  std::vector<TopK> tops;
+  std::vector<double> thresholds;
+  QueryBlock(Index d, int k)
+      : values(kQueryBlock, d), norms_sq(kQueryBlock), norms(kQueryBlock), products(kQueryBlock, kPointBlock),
+        tops(static_cast<size_t>(kQueryBlock), TopK(k)), thresholds(static_cast<size_t>(kQueryBlock)) {}
+};
+
+void search_query_block(const SearchInput& in, const CentredPoints& centred, const SkipRule& rule, Index begin,
+                        Index end, QueryBlock& block, KnnResult& out) {
+  const Index rows = end - begin;
+  const Index groups = centred.values.rows();
+  for (Index i = 0; i < rows; ++i) {
+    block.values.row(i) = in.queries->row(in.query_rows[static_cast<size_t>(begin + i)]) - centred.mean;
+    block.norms_sq[i] = block.values.row(i).squaredNorm();
+    block.norms[i] = std::sqrt(block.norms_sq[i]) * (1 + kEps);
+    block.tops[static_cast<size_t>(i)].clear();
+    block.thresholds[static_cast<size_t>(i)] = kInf;
+  }
+  for (Index pb = 0; pb < groups; pb += kPointBlock) {
+    const Index cols = std::min(kPointBlock, groups - pb);
+    block.products.topLeftCorner(rows, cols).noalias() =
+        block.values.topRows(rows) * centred.values.middleRows(pb, cols).transpose();
+    for (Index i = 0; i < rows; ++i) {
+      TopK& top = block.tops[static_cast<size_t>(i)];
+      double threshold = block.thresholds[static_cast<size_t>(i)];
+      const double* product = block.products.row(i).data();
+      const double q_norm_sq = block.norms_sq[i];
+      const double* query = in.queries->row(in.query_rows[static_cast<size_t>(begin + i)]).data();
+      for (Index j = 0; j < cols; ++j) {
+        const double estimate = q_norm_sq + centred.norms_sq[pb + j] - 2 * product[j];
+        if (estimate > threshold) continue;
+        const size_t group = static_cast<size_t>(pb + j);
+        const double sq = exact_sq(query, in.points->row(in.groups->first[group]).data(), *in.metric);
+        if (top.offer(sq, in.groups->rows_of(group)))
+          threshold = rule.threshold(top.worst_distance(), q_norm_sq, block.norms[i]);
+      }
+      block.thresholds[static_cast<size_t>(i)] = threshold;
+    }
+  }
+  const size_t k = static_cast<size_t>(out.k);
+  for (Index i = 0; i < rows; ++i) {
+    const size_t at = static_cast<size_t>(begin + i) * k;
+    block.tops[static_cast<size_t>(i)].drain(out.indices.data() + at, out.distances.data() + at);
+  }
+}
+
+KnnResult product_search(const SearchInput& in, int k, int threads) {
+  const CentredPoints centred = centre(*in.points, *in.groups);
+  const SkipRule rule{static_cast<double>(in.metric->dims), centred.max_norm_sq, centred.max_norm};
+  KnnResult out;
+  out.k = k;
+  out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
+  out.distances.resize(out.indices.size());
+  const Index queries = static_cast<Index>(in.query_rows.size());
+  const Index blocks = (queries + kQueryBlock - 1) / kQueryBlock;
+#pragma omp parallel num_threads(threads)
+  {
+    QueryBlock block(in.points->cols(), k);
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b)
+      search_query_block(in, centred, rule, b * kQueryBlock, std::min(queries, (b + 1) * kQueryBlock), block, out);
+  }
+  return out;
+}
+
+KnnResult exact_search(const SearchInput& in, int k, int threads) {
+  KnnResult out;
+  out.k = k;
+  out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
+  out.distances.resize(out.indices.size());
+  const RowGroups& groups = *in.groups;
+#pragma omp parallel num_threads(threads)
+  {
+    TopK top(k);
+#pragma omp for schedule(dynamic, 16)
+    for (size_t i = 0; i < in.query_rows.size(); ++i) {
+      const double* query = in.queries->row(in.query_rows[i]).data();
+      for (size_t g = 0; g < groups.size(); ++g) {
+        const double sq = exact_sq(query, in.points->row(groups.first[g]).data(), *in.metric);
+        if (sq <= top.bound_sq()) top.offer(sq, groups.rows_of(g));
+      }
+      top.drain(out.indices.data() + i * static_cast<size_t>(k), out.distances.data() + i * static_cast<size_t>(k));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+KnnResult brute_force_search(const SearchInput& input, int k, int threads) {
+  if (input.metric->is_mixed()) return exact_search(input, k, threads);
+  return product_search(input, k, threads);
+}
+
+}  // namespace fraudkit::knn_detail
