@@ -14,9 +14,11 @@ Usage:
       ... of F, in file order, at most the first N of them; indices below are positions in
       that selection) and explains where an exact
       k-nearest-neighbour search that breaks distance ties differently could disagree.
-  undersample_oracle.py combined --data F.csv --method smoteenn|smotetomek [--seed 0]
+  undersample_oracle.py combined --data F.csv --method smoteenn|smotetomek [--seeds 5]
                                  [--stride S] [--limit N] [--k 5]
-      Class counts after imblearn's SMOTE stage and after the cleaning stage.
+      Class counts after imblearn's SMOTE stage and after the whole sampler, for
+      random_state 0 .. seeds-1 (the spread shows how much the random synthetic rows move the
+      cleaning's count).
 
 Tie analysis. scikit-learn's trees and brute force order equal distances arbitrarily; fraudkit
 orders them by row index. A row's outcome can depend on that order only where the neighbour
@@ -292,18 +294,49 @@ def nearmiss_ties(ties, X, y, sampler, version, tol):
     return res
 
 
+class RecordedResample:
+    """Within the block, the labels returned by the SMOTE step of `combined` are recorded (the
+    sampler clones its `smote`, so the class's method is wrapped)."""
+
+    def __init__(self, combined):
+        self.cls, self.found = type(combined.smote), []
+
+    def __enter__(self):
+        found, inherited = self.found, self.cls.fit_resample
+        self.had_own = "fit_resample" in self.cls.__dict__
+        self.saved = self.cls.__dict__.get("fit_resample")
+
+        def recording(obj, X, y):
+            r = inherited(obj, X, y)
+            found.append(r[1])
+            return r
+
+        self.cls.fit_resample = recording
+        return found
+
+    def __exit__(self, *exc):
+        if self.had_own:
+            self.cls.fit_resample = self.saved
+        else:
+            del self.cls.fit_resample
+
+
 def cmd_combined(a):
+    """Per seed 0..seeds-1: class counts after imblearn's SMOTE and after the whole sampler."""
     from imblearn.combine import SMOTEENN, SMOTETomek
     from imblearn.over_sampling import SMOTE
 
     X, y = load(a)
-    smote = SMOTE(k_neighbors=a.k, random_state=a.seed)
-    Xs, ys = smote.fit_resample(X, y)
     cls = SMOTEENN if a.method == "smoteenn" else SMOTETomek
-    Xr, yr = cls(smote=SMOTE(k_neighbors=a.k, random_state=a.seed)).fit_resample(X, y)
+    after_smote, after_cleaning = [], []
+    for seed in range(a.seeds):
+        sampler = cls(smote=SMOTE(k_neighbors=a.k, random_state=seed))
+        with RecordedResample(sampler) as ys:
+            _, yr = sampler.fit_resample(X, y)
+        after_smote.append([int((ys[0] == 0).sum()), int((ys[0] == 1).sum())])
+        after_cleaning.append([int((yr == 0).sum()), int((yr == 1).sum())])
     return {"rows": int(len(y)), "counts": [int((y == 0).sum()), int((y == 1).sum())],
-            "after_smote": [int((ys == 0).sum()), int((ys == 1).sum())],
-            "after_cleaning": [int((yr == 0).sum()), int((yr == 1).sum())]}
+            "after_smote": after_smote, "after_cleaning": after_cleaning}
 
 
 def main():
@@ -317,7 +350,7 @@ def main():
     c.add_argument("--tie-tol", type=float, default=0.0)
     m = sub.add_parser("combined")
     m.add_argument("--method", required=True, choices=["smoteenn", "smotetomek"])
-    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--seeds", type=int, default=5)
     m.add_argument("--k", type=int, default=5)
     for p in (c, m):
         p.add_argument("--data", required=True)
