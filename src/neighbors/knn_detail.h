@@ -83,6 +83,8 @@ class TopK {
   double worst_distance() const {
     return full() ? heap_.front().distance : std::numeric_limits<double>::infinity();
   }
+  // The k-th row (only when full).
+  uint32_t worst_row() const { return heap_.front().row; }
   // Offers a group of equal fitted rows (ascending ids) at exact squared distance `sq`.
   // Returns whether the held set changed.
   bool offer(double sq, std::span<const uint32_t> rows);
@@ -125,6 +127,7 @@ struct SearchInput {
   const Metric* metric = nullptr;
   const RowMatrix* queries = nullptr;
   std::span<const uint32_t> query_rows;
+  bool self = false;  // the queries are the fitted groups themselves (query_rows == groups->first)
 };
 
 KnnResult brute_force_search(const SearchInput& input, int k, int threads);
@@ -136,8 +139,9 @@ class KdTree {
   ~KdTree();
   KnnResult search(const SearchInput& input, int k, int threads) const;
 
+  struct Layout;  // kd_tree_layout.h
+
  private:
-  struct Layout;
   std::unique_ptr<Layout> layout_;
 };
 

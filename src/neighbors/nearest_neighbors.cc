@@ -98,7 +98,8 @@ struct NearestNeighbors::Impl {
   }
 
   KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, int k) const {
-    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_groups.first};
+    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_groups.first,
+                                        &query_groups == &groups};
     KnnResult distinct = tree ? tree->search(input, k, threads) : knn_detail::brute_force_search(input, k, threads);
     return expand(std::move(distinct), query_groups.group_of, threads);
   }

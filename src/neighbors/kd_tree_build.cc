@@ -1,0 +1,246 @@
+// Builds the k-d tree. Splits: the dimension of widest extent (estimated on an evenly spaced
+// sample of at most 64 points of a big node), at the median; values equal to the median all
+// go to one side (whichever is more balanced), so each side is non-empty and equal values are
+// never separated. With equal rows already grouped (one point per group), a node of more than
+// kLeafSize points always has a dimension to split on.
+//
+// The top of the tree is split serially until every pending node is small (m / 64 points);
+// those subtrees are built in parallel into local node lists, then spliced in a fixed order, so
+// the layout does not depend on the thread count. Tight boxes and smallest rows are computed
+// bottom-up at the end: leaves from their points, internal nodes from their two children.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "neighbors/kd_tree_layout.h"
+
+namespace fraudkit::knn_detail {
+namespace {
+
+constexpr uint32_t kExtentSample = 64;
+
+struct Split {
+  uint32_t cut;  // == end: the node stays a leaf
+  int dim;
+};
+
+class Builder {
+ public:
+  Builder(const Eigen::MatrixXd& values, const Metric& metric, std::vector<uint32_t>& order)
+      : values_(values), metric_(metric), order_(order) {}
+
+  Split split(uint32_t begin, uint32_t end, std::vector<std::pair<double, uint32_t>>& scratch) const {
+    const Split leaf{end, 0};
+    if (end - begin <= kLeafSize) return leaf;
+    int dim = widest_dim(begin, end, std::max<uint32_t>(1, (end - begin) / kExtentSample));
+    if (dim < 0 && end - begin > kExtentSample) dim = widest_dim(begin, end, 1);  // the sample saw one value
+    if (dim < 0) return leaf;  // all points equal as far as the metric can tell
+    return {median_cut(begin, end, dim, scratch), dim};
+  }
+
+  // Builds the subtree of [begin, end) into `nodes` (local numbering, root first).
+  void build_subtree(uint32_t begin, uint32_t end, std::vector<KdNode>& nodes,
+                     std::vector<std::pair<double, uint32_t>>& scratch) const {
+    nodes.push_back({begin, end, 0, 0, 0});
+    std::vector<uint32_t> pending{static_cast<uint32_t>(nodes.size() - 1)};
+    while (!pending.empty()) {
+      const uint32_t id = pending.back();
+      pending.pop_back();
+      if (split_node(nodes, id, scratch)) {
+        pending.push_back(nodes[id].child + 1);
+        pending.push_back(nodes[id].child);
+      }
+    }
+  }
+
+  // Splits nodes[id] in place, appending its two children; false when it stays a leaf.
+  bool split_node(std::vector<KdNode>& nodes, uint32_t id, std::vector<std::pair<double, uint32_t>>& scratch) const {
+    const KdNode node = nodes[id];
+    const Split s = split(node.begin, node.end, scratch);
+    if (s.cut == node.end) return false;
+    nodes[id].child = static_cast<uint32_t>(nodes.size());
+    nodes[id].dim = s.dim;
+    nodes.push_back({node.begin, s.cut, 0, 0, 0});
+    nodes.push_back({s.cut, node.end, 0, 0, 0});
+    return true;
+  }
+
+ private:
+  // The dimension of widest extent over every `step`-th point, or -1 when all are equal.
+  int widest_dim(uint32_t begin, uint32_t end, uint32_t step) const {
+    const int dims = static_cast<int>(values_.cols());
+    std::vector<double> lo(static_cast<size_t>(dims), std::numeric_limits<double>::infinity());
+    std::vector<double> hi(static_cast<size_t>(dims), -std::numeric_limits<double>::infinity());
+    for (int c = 0; c < dims; ++c) {
+      const double* x = values_.col(c).data();
+      for (uint32_t i = begin; i < end; i += step) {
+        lo[static_cast<size_t>(c)] = std::min(lo[static_cast<size_t>(c)], x[order_[i]]);
+        hi[static_cast<size_t>(c)] = std::max(hi[static_cast<size_t>(c)], x[order_[i]]);
+      }
+    }
+    int dim = -1;
+    double widest = 0;
+    for (int c = 0; c < dims; ++c) {
+      const double extent = hi[static_cast<size_t>(c)] - lo[static_cast<size_t>(c)];
+      const double weight = metric_.is_categorical(c) ? (extent > 0 ? std::sqrt(metric_.mismatch_sq) : 0) : extent;
+      if (weight > widest) widest = weight, dim = c;
+    }
+    return dim;
+  }
+
+  // Reorders order_[begin, end) around the median of `dim`; returns the cut (begin < cut < end).
+  uint32_t median_cut(uint32_t begin, uint32_t end, int dim, std::vector<std::pair<double, uint32_t>>& scratch) const {
+    // Keys gathered next to their ids: the selection then runs on contiguous memory.
+    scratch.resize(end - begin);
+    const double* x = values_.col(dim).data();
+    for (uint32_t i = begin; i < end; ++i) scratch[i - begin] = {x[order_[i]], order_[i]};
+    const auto first = scratch.begin(), last = scratch.end();
+    const auto mid = first + (end - begin) / 2;
+    const auto by_key = [](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
+      return a.first < b.first;
+    };
+    std::nth_element(first, mid, last, by_key);
+    const double median = mid->first;
+    const auto equal_begin = std::partition(first, mid, [&](const auto& p) { return p.first < median; });
+    const auto equal_end = std::partition(mid, last, [&](const auto& p) { return p.first == median; });
+    const auto imbalance = [&](auto cut) {
+      return cut == first || cut == last ? std::numeric_limits<ptrdiff_t>::max() : std::abs(cut - mid);
+    };
+    const auto cut = imbalance(equal_begin) <= imbalance(equal_end) ? equal_begin : equal_end;
+    for (uint32_t i = begin; i < end; ++i) order_[i] = scratch[i - begin].second;
+    return begin + static_cast<uint32_t>(cut - first);
+  }
+
+  const Eigen::MatrixXd& values_;  // one row per group, column-major: a split gathers one column
+  const Metric& metric_;
+  std::vector<uint32_t>& order_;
+};
+
+// Appends a subtree built with local numbering; its root replaces the placeholder `at`.
+void splice(std::vector<KdNode>& nodes, uint32_t at, const std::vector<KdNode>& local) {
+  const uint32_t base = static_cast<uint32_t>(nodes.size());
+  const auto remap = [&](uint32_t i) { return i == 0 ? at : base + i - 1; };
+  const auto moved = [&](KdNode n) {
+    if (!n.is_leaf()) n.child = remap(n.child);
+    return n;
+  };
+  nodes[at] = moved(local[0]);
+  for (size_t i = 1; i < local.size(); ++i) nodes.push_back(moved(local[i]));
+}
+
+void fit_boxes(KdTree::Layout& t, int threads) {
+  const size_t dims = static_cast<size_t>(t.dims), padded = static_cast<size_t>(t.padded);
+  t.boxes.resize(t.nodes.size() * 2 * padded);
+  const int64_t count = static_cast<int64_t>(t.nodes.size());
+#pragma omp parallel for schedule(dynamic, 256) num_threads(threads)
+  for (int64_t id = 0; id < count; ++id) {
+    const KdNode& node = t.nodes[static_cast<size_t>(id)];
+    if (!node.is_leaf()) continue;
+    double* lo = t.boxes.data() + static_cast<size_t>(id) * 2 * padded;
+    double* hi = lo + padded;
+    for (size_t c = 0; c < dims; ++c) {
+      const double* x = t.coords.data() + c * t.points;
+      const auto [smallest, largest] = std::minmax_element(x + node.begin, x + node.end);
+      lo[c] = *smallest;
+      hi[c] = *largest;
+    }
+    std::fill(lo + dims, lo + padded, -std::numeric_limits<double>::infinity());
+    std::fill(hi + dims, hi + padded, std::numeric_limits<double>::infinity());
+    const auto first = std::min_element(t.group_at.begin() + node.begin, t.group_at.begin() + node.end);
+    t.nodes[static_cast<size_t>(id)].min_row = t.groups->first[*first];  // groups go by smallest row
+  }
+  for (size_t id = t.nodes.size(); id-- > 0;) {  // children come after their parent
+    KdNode& node = t.nodes[id];
+    if (node.is_leaf()) continue;
+    double* box = t.boxes.data() + id * 2 * padded;
+    const double* left = t.boxes.data() + static_cast<size_t>(node.child) * 2 * padded;
+    const double* right = left + 2 * padded;
+    for (size_t c = 0; c < padded; ++c) {
+      box[c] = std::min(left[c], right[c]);
+      box[padded + c] = std::max(left[padded + c], right[padded + c]);
+    }
+    node.split = left[padded + static_cast<size_t>(node.dim)];
+    node.min_row = std::min(t.nodes[node.child].min_row, t.nodes[node.child + 1].min_row);
+  }
+}
+
+// Rewrites `values` in the order `order` (positions -> rows of values), records the group of
+// each position in `group_of_position`, and resets `order` to the identity: the nodes' points
+// become contiguous, so the splits below read memory that stays in cache.
+void reorder(Eigen::MatrixXd& values, std::vector<uint32_t>& order, std::vector<uint32_t>& group_of_position,
+             int threads) {
+  const size_t m = order.size();
+  Eigen::MatrixXd ordered(values.rows(), values.cols());
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t i = 0; i < m; ++i)
+    for (Eigen::Index c = 0; c < values.cols(); ++c) ordered(static_cast<Eigen::Index>(i), c) = values(order[i], c);
+  values = std::move(ordered);
+  std::vector<uint32_t> groups(m);
+  for (size_t i = 0; i < m; ++i) groups[i] = group_of_position[order[i]];
+  group_of_position = std::move(groups);
+  for (size_t i = 0; i < m; ++i) order[i] = static_cast<uint32_t>(i);
+}
+
+}  // namespace
+
+void build_kd_tree(KdTree::Layout& t, const RowMatrix& rows, int threads) {
+  const size_t m = t.points;
+  Eigen::MatrixXd values(static_cast<Eigen::Index>(m), t.dims);  // column-major: a split gathers one column
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t g = 0; g < m; ++g) values.row(static_cast<Eigen::Index>(g)) = rows.row(t.groups->first[g]);
+  std::vector<uint32_t> order(m), group_of_position(m);
+  for (size_t g = 0; g < m; ++g) order[g] = group_of_position[g] = static_cast<uint32_t>(g);
+  const Builder builder(values, *t.metric, order);
+
+  // The top, serially, breadth first; nodes of at most `small` points are left for the tasks.
+  // The values are put in tree order every few levels while the nodes are bigger than the cache.
+  const uint32_t small = std::max<uint32_t>(4096, static_cast<uint32_t>(m / 64));
+  std::vector<std::pair<double, uint32_t>> scratch;
+  t.nodes.assign(1, {0, static_cast<uint32_t>(m), 0, 0, 0});
+  std::vector<uint32_t> tasks;
+  uint32_t level_end = 1, level = 0;
+  for (uint32_t id = 0; id < t.nodes.size(); ++id) {
+    if (id == level_end) {
+      level_end = static_cast<uint32_t>(t.nodes.size());
+      if (++level % 3 == 0) reorder(values, order, group_of_position, threads);
+    }
+    if (t.nodes[id].end - t.nodes[id].begin <= small) {
+      tasks.push_back(id);
+      continue;
+    }
+    builder.split_node(t.nodes, id, scratch);
+  }
+  if (m > small) reorder(values, order, group_of_position, threads);
+  std::vector<std::vector<KdNode>> subtrees(tasks.size());
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<std::pair<double, uint32_t>> local_scratch;
+#pragma omp for schedule(dynamic, 1)
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      const KdNode& root = t.nodes[tasks[i]];
+      builder.build_subtree(root.begin, root.end, subtrees[i], local_scratch);
+    }
+  }
+  for (size_t i = 0; i < tasks.size(); ++i) splice(t.nodes, tasks[i], subtrees[i]);
+
+  t.coords.resize(m * static_cast<size_t>(t.dims));
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t i = 0; i < m; ++i)
+    for (int c = 0; c < t.dims; ++c) t.coords[static_cast<size_t>(c) * m + i] = values(order[i], c);
+  for (size_t i = 0; i < m; ++i) order[i] = group_of_position[order[i]];
+  t.group_at = std::move(order);
+  t.row_offsets.resize(m + 1);
+  t.row_offsets[0] = 0;
+  for (size_t i = 0; i < m; ++i)
+    t.row_offsets[i + 1] = t.row_offsets[i] + static_cast<uint32_t>(t.groups->rows_of(t.group_at[i]).size());
+  t.rows.resize(t.row_offsets[m]);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t i = 0; i < m; ++i) {
+    const std::span<const uint32_t> rows_of_group = t.groups->rows_of(t.group_at[i]);
+    std::copy(rows_of_group.begin(), rows_of_group.end(), t.rows.begin() + t.row_offsets[i]);
+  }
+  fit_boxes(t, threads);
+}
+
+}  // namespace fraudkit::knn_detail

@@ -1,0 +1,391 @@
+// k-d tree search: depth first, nearer child first, a node skipped only when a lower bound on
+// the reported squared distance of every point in it proves none can enter (TopK::excludes).
+//
+// Why the bound is safe. For a point p in a node's box and a numeric column c, the gap
+// g = max(0, lo - q, q - hi) satisfies g <= |fl(q - p)| because floating-point subtraction
+// is monotone, hence fl(g * g) <= fl((q - p)^2): every term of the bound is at most the
+// matching term of the reported sum. The bound adds its terms in another order (four lanes,
+// so the additions vectorise); any order of adding d non-negative terms is within (d - 1) u
+// (u = eps / 2) of their exact sum, so scaling the lanes' total down by (1 - (2d + 2) eps) keeps
+// it below the reported in-order sum. The mixed metric adds its terms in column order instead
+// (mismatch_sq for a code outside the box's range) and needs no scaling.
+// A node whose bound ties the k-th distance is still skipped when all its rows come after the
+// k-th neighbour's (each node keeps its smallest row): this keeps duplicate-heavy data, where
+// the k-th distance is often 0, from walking every box that touches the query.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <limits>
+
+#include "neighbors/kd_tree_layout.h"
+
+namespace fraudkit::knn_detail {
+namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(FRAUDKIT_NOCLONE)
+// AVX2 without FMA: a fused multiply-add would round the leaf distances differently from
+// exact_sq, and every path must report the same bits.
+#define FRAUDKIT_KNN_CLONES __attribute__((target_clones("default", "avx2")))
+#else
+#define FRAUDKIT_KNN_CLONES
+#endif
+
+// Squared distances from q to `count` consecutive points of a column-major block whose
+// columns are `stride` apart: per point, exact_sq's operations in exact_sq's order (one
+// vector lane per point).
+FRAUDKIT_KNN_CLONES
+void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = 0;
+  for (int c = 0; c < dims; ++c) {
+    const double* x = coords + static_cast<size_t>(c) * stride;
+    const double qc = q[c];
+    for (size_t i = 0; i < count; ++i) {
+      const double d = qc - x[i];
+      out[i] += d * d;
+    }
+  }
+}
+
+void block_squares_mixed(const double* coords, size_t stride, size_t count, const double* q, const Metric& metric,
+                         double* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = 0;
+  for (int c = 0; c < metric.dims; ++c) {
+    const double* x = coords + static_cast<size_t>(c) * stride;
+    const double qc = q[c];
+    if (metric.is_categorical(c)) {
+      for (size_t i = 0; i < count; ++i)
+        if (x[i] != qc) out[i] += metric.mismatch_sq;
+    } else {
+      for (size_t i = 0; i < count; ++i) {
+        const double d = qc - x[i];
+        out[i] += d * d;
+      }
+    }
+  }
+}
+
+inline double gap(double lo, double hi, double q) {
+  const double below = lo - q, above = q - hi;  // at most one is positive
+  const double g = below > above ? below : above;
+  return g > 0 ? g : 0;
+}
+
+typedef double Vec4 __attribute__((vector_size(4 * sizeof(double))));
+
+// Sum of squared gaps between two boxes (0 where they overlap), in four lanes (not scaled;
+// see the file comment). The boxes hold `padded` (a multiple of 4) entries; padding lanes
+// span -inf..+inf and have gap 0.
+FRAUDKIT_KNN_CLONES
+double lane_box_gap_sq(const double* lo, const double* hi, const double* other_lo, const double* other_hi,
+                       int padded) {
+  Vec4 sum = {0, 0, 0, 0};
+  const Vec4 zero = {0, 0, 0, 0};
+  for (int c = 0; c < padded; c += 4) {
+    Vec4 l, h, ol, oh;
+    std::memcpy(&l, lo + c, sizeof l);
+    std::memcpy(&h, hi + c, sizeof h);
+    std::memcpy(&ol, other_lo + c, sizeof ol);
+    std::memcpy(&oh, other_hi + c, sizeof oh);
+    const Vec4 below = l - oh, above = ol - h;
+    Vec4 g = below > above ? below : above;
+    g = g > zero ? g : zero;
+    sum += g * g;
+  }
+  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+}
+
+// For `count` queries stored column by column (queries[c * stride + i]), the squared gaps to
+// one box, added in column order (one vector lane per query): each lane is then a lower bound
+// on that query's reported squared distance to any point in the box, with no scaling.
+FRAUDKIT_KNN_CLONES
+void query_gaps_sq(const double* lo, const double* hi, const double* queries, size_t stride, int dims, double* out) {
+  const Vec4 zero = {0, 0, 0, 0};
+  for (size_t i = 0; i < stride; i += 4) std::memcpy(out + i, &zero, sizeof zero);
+  for (int c = 0; c < dims; ++c) {
+    const Vec4 l = zero + lo[c], h = zero + hi[c];
+    const double* q = queries + static_cast<size_t>(c) * stride;
+    for (size_t i = 0; i < stride; i += 4) {
+      Vec4 x, sum;
+      std::memcpy(&x, q + i, sizeof x);
+      std::memcpy(&sum, out + i, sizeof sum);
+      const Vec4 below = l - x, above = x - h;
+      Vec4 g = below > above ? below : above;
+      g = g > zero ? g : zero;
+      sum += g * g;
+      std::memcpy(out + i, &sum, sizeof sum);
+    }
+  }
+}
+
+#ifdef KNN_STATS
+thread_local size_t stat_nodes = 0, stat_leaves = 0, stat_points = 0, stat_queries = 0, stat_leaf_checks = 0;
+struct StatPrint { ~StatPrint() { if (stat_queries) std::fprintf(stderr, "queries %zu group nodes/q %.1f leaf checks/q %.1f leaves/q %.1f points/q %.1f\n", stat_queries, double(stat_nodes)/stat_queries, double(stat_leaf_checks)/stat_queries, double(stat_leaves)/stat_queries, double(stat_points)/stat_queries); } };
+StatPrint stat_print;
+#define STAT(x) x
+#else
+#define STAT(x)
+#endif
+
+// Searches a group of queries that fall in the same leaf together: one walk of the tree, pruned
+// with the group's bounding box against the loosest of the queries' current bounds, and at each
+// leaf reached, each query's own test before its scan. The walk's cost is shared by the group.
+class GroupSearcher {
+ public:
+  static constexpr size_t kMaxGroup = 32;  // a multiple of 4 (query_gaps_sq's lanes)
+  static_assert(kLeafSize <= kMaxGroup, "a leaf's points form one group of self queries");
+
+  GroupSearcher(const KdTree::Layout& tree, int k)
+      : t_(tree),
+        padded_(static_cast<size_t>(tree.padded)),
+        scale_(1 - (2.0 * tree.dims + 2) * std::numeric_limits<double>::epsilon()),
+        queries_(kMaxGroup * padded_, 0.0),
+        columns_(kMaxGroup * padded_, 0.0),
+        group_lo_(padded_),
+        group_hi_(padded_),
+        tops_(kMaxGroup, TopK(k)) {}
+
+  // Finds the neighbours of the queries `members` (at most kMaxGroup; query i's coordinates
+  // are coordinate(i, c)) and writes row members[i] of `out`.
+  template <typename Coordinate>
+  void search(std::span<const uint32_t> members, const Coordinate& coordinate, KnnResult& out) {
+    load(members.size(), coordinate);
+    stack_.clear();
+    stack_.emplace_back(0, 0.0);
+    while (!stack_.empty()) {
+      const auto [id, bound] = stack_.back();
+      stack_.pop_back();
+      const KdNode& node = t_.nodes[id];
+      if (group_excludes(bound, node.min_row)) continue;
+      STAT(++stat_nodes);
+      if (node.is_leaf()) {
+        visit_leaf(node);
+        refresh_group_bound();
+        continue;
+      }
+      const uint32_t left = node.child, right = left + 1;
+      const double left_bound = group_bound_sq(left), right_bound = group_bound_sq(right);
+      const bool left_first = left_bound < right_bound ||
+                              (left_bound == right_bound && group_lo_[static_cast<size_t>(node.dim)] <= node.split);
+      const uint32_t near = left_first ? left : right, far = left_first ? right : left;
+      const double near_bound = left_first ? left_bound : right_bound;
+      const double far_bound = left_first ? right_bound : left_bound;
+      if (!group_excludes(far_bound, t_.nodes[far].min_row)) stack_.emplace_back(far, far_bound);
+      stack_.emplace_back(near, near_bound);
+    }
+    const size_t k = static_cast<size_t>(out.k);
+    for (size_t i = 0; i < count_; ++i)
+      tops_[i].drain(out.indices.data() + members[i] * k, out.distances.data() + members[i] * k);
+  }
+
+ private:
+  const double* query(size_t i) const { return queries_.data() + i * padded_; }
+
+  template <typename Coordinate>
+  void load(size_t count, const Coordinate& coordinate) {
+    count_ = count;
+    STAT(stat_queries += count_);
+    std::fill(group_lo_.begin(), group_lo_.end(), std::numeric_limits<double>::infinity());
+    std::fill(group_hi_.begin(), group_hi_.end(), -std::numeric_limits<double>::infinity());
+    const size_t dims = static_cast<size_t>(t_.dims);
+    for (size_t i = 0; i < count_; ++i) {
+      double* q = queries_.data() + i * padded_;
+      for (size_t c = 0; c < dims; ++c) q[c] = coordinate(i, c);
+      std::fill(q + dims, q + padded_, 0.0);
+      for (size_t c = 0; c < padded_; ++c) {
+        group_lo_[c] = std::min(group_lo_[c], q[c]);
+        group_hi_[c] = std::max(group_hi_[c], q[c]);
+      }
+      for (size_t c = 0; c < dims; ++c) columns_[c * kMaxGroup + i] = q[c];
+      tops_[i].clear();
+    }
+    for (size_t i = count_; i < kMaxGroup; ++i)  // unused lanes repeat query 0
+      for (size_t c = 0; c < dims; ++c) columns_[c * kMaxGroup + i] = columns_[c * kMaxGroup];
+    refresh_group_bound();
+  }
+
+  // The loosest of the members' bounds, for group_excludes.
+  void refresh_group_bound() {
+    all_full_ = true;
+    loosest_sq_ = 0;
+    worst_distance_ = 0;
+    worst_row_ = 0;
+    for (size_t i = 0; i < count_; ++i) {
+      const TopK& top = tops_[i];
+      loosest_sq_ = std::max(loosest_sq_, top.bound_sq());
+      if (!top.full()) {
+        all_full_ = false;
+        continue;
+      }
+      worst_distance_ = std::max(worst_distance_, top.worst_distance());
+      worst_row_ = std::max(worst_row_, top.worst_row());
+    }
+  }
+
+  // A node is skipped for the whole group only when TopK::excludes holds for every member:
+  // each member's bound on the node is at least the group box's bound.
+  bool group_excludes(double lower_sq, uint32_t min_row) const {
+    if (lower_sq > loosest_sq_) return true;
+    return all_full_ && min_row > worst_row_ && std::sqrt(lower_sq) >= worst_distance_;
+  }
+
+  double group_bound_sq(uint32_t node) const {
+    const double* lo = t_.lo_of(node);
+    const double* hi = t_.hi_of(node);
+    if (!t_.metric->is_mixed()) return lane_box_gap_sq(lo, hi, group_lo_.data(), group_hi_.data(), t_.padded) * scale_;
+    double sum = 0;
+    for (int c = 0; c < t_.dims; ++c) {
+      const double below = lo[c] - group_hi_[static_cast<size_t>(c)];
+      const double above = group_lo_[static_cast<size_t>(c)] - hi[c];
+      if (t_.metric->is_categorical(c)) {
+        if (below > 0 || above > 0) sum += t_.metric->mismatch_sq;  // no code in common
+      } else {
+        const double g = std::max(0.0, std::max(below, above));
+        sum += g * g;
+      }
+    }
+    return sum;
+  }
+
+  // Each query's lower bound on its squared distances to the points of `node`.
+  void query_bounds_sq(uint32_t node, double* bounds) const {
+    const double* lo = t_.lo_of(node);
+    const double* hi = t_.hi_of(node);
+    if (!t_.metric->is_mixed()) return query_gaps_sq(lo, hi, columns_.data(), kMaxGroup, t_.dims, bounds);
+    for (size_t i = 0; i < count_; ++i) {
+      const double* q = query(i);
+      double sum = 0;
+      for (int c = 0; c < t_.dims; ++c) {
+        if (t_.metric->is_categorical(c)) {
+          if (q[c] < lo[c] || q[c] > hi[c]) sum += t_.metric->mismatch_sq;
+        } else {
+          const double g = gap(lo[c], hi[c], q[c]);
+          sum += g * g;
+        }
+      }
+      bounds[i] = sum;
+    }
+  }
+
+  void visit_leaf(const KdNode& node) {
+    const uint32_t id = static_cast<uint32_t>(&node - t_.nodes.data());
+    double bounds[kMaxGroup];
+    query_bounds_sq(id, bounds);
+    for (size_t i = 0; i < count_; ++i) {
+      STAT(++stat_leaf_checks);
+      if (tops_[i].excludes(bounds[i], node.min_row)) continue;
+      STAT(++stat_leaves; stat_points += node.end - node.begin);
+      scan_leaf(node, query(i), tops_[i]);
+    }
+  }
+
+  void scan_leaf(const KdNode& node, const double* q, TopK& top) const {
+    double sq[kLeafSize];
+    for (uint32_t start = node.begin; start < node.end; start += kLeafSize) {
+      const size_t count = std::min(kLeafSize, node.end - start);
+      if (t_.metric->is_mixed())
+        block_squares_mixed(t_.coords.data() + start, t_.points, count, q, *t_.metric, sq);
+      else
+        block_squares(t_.coords.data() + start, t_.points, count, q, t_.dims, sq);
+      for (size_t i = 0; i < count; ++i)
+        if (sq[i] <= top.bound_sq()) top.offer(sq[i], t_.rows_at(start + i));
+    }
+  }
+
+  const KdTree::Layout& t_;
+  const size_t padded_;
+  const double scale_;
+  std::vector<double> queries_;  // the group's queries, `padded_` values each (zeros after dims)
+  std::vector<double> columns_;  // the same, column by column: columns_[c * kMaxGroup + i]
+  std::vector<double> group_lo_, group_hi_;
+  std::vector<TopK> tops_;
+  size_t count_ = 0;
+  bool all_full_ = false;
+  double loosest_sq_ = 0, worst_distance_ = 0;
+  uint32_t worst_row_ = 0;
+  std::vector<std::pair<uint32_t, double>> stack_;
+};
+
+uint32_t leaf_of(const KdTree::Layout& t, const double* q) {
+  uint32_t id = 0;
+  while (!t.nodes[id].is_leaf()) {
+    const uint32_t left = t.nodes[id].child;
+    id = q[t.nodes[id].dim] <= t.nodes[id].split ? left : left + 1;
+  }
+  return id;
+}
+
+}  // namespace
+
+KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads)
+    : layout_(std::make_unique<Layout>()) {
+  layout_->groups = &groups;
+  layout_->metric = &metric;
+  layout_->dims = static_cast<int>(points.cols());
+  layout_->padded = (layout_->dims + 3) / 4 * 4;
+  layout_->points = groups.size();
+  if (layout_->points > 0) build_kd_tree(*layout_, points, threads);
+}
+
+KdTree::~KdTree() = default;
+
+KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
+  const Layout& tree = *layout_;
+  KnnResult out;
+  out.k = k;
+  out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
+  out.distances.resize(out.indices.size());
+  if (in.query_rows.empty()) return out;
+
+  if (in.self) {
+    // The queries are the tree's own points: each leaf is a group, read in tree order.
+    std::vector<uint32_t> leaves;
+    for (uint32_t id = 0; id < tree.nodes.size(); ++id)
+      if (tree.nodes[id].is_leaf()) leaves.push_back(id);
+#pragma omp parallel num_threads(threads)
+    {
+      GroupSearcher searcher(tree, k);
+#pragma omp for schedule(dynamic, 16)
+      for (size_t l = 0; l < leaves.size(); ++l) {
+        const KdNode& leaf = tree.nodes[leaves[l]];
+        const std::span<const uint32_t> members(tree.group_at.data() + leaf.begin, leaf.end - leaf.begin);
+        searcher.search(members,
+                        [&](size_t i, size_t c) { return tree.coords[c * tree.points + leaf.begin + i]; }, out);
+      }
+    }
+    return out;
+  }
+
+  // Other queries go by the leaf they fall in, in tree order: consecutive groups then walk the
+  // same nodes and leaves, which stay in cache.
+  const size_t queries = in.query_rows.size();
+  const auto query_at = [&](size_t i) { return in.queries->row(in.query_rows[i]).data(); };
+  std::vector<uint32_t> leaf_start(queries);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t i = 0; i < queries; ++i) leaf_start[i] = tree.nodes[leaf_of(tree, query_at(i))].begin;
+  std::vector<uint32_t> offsets(tree.points + 1, 0);
+  for (const uint32_t s : leaf_start) ++offsets[s + 1];
+  for (size_t p = 0; p + 1 < offsets.size(); ++p) offsets[p + 1] += offsets[p];
+  std::vector<uint32_t> order(queries);
+  for (size_t i = 0; i < queries; ++i) order[offsets[leaf_start[i]]++] = static_cast<uint32_t>(i);
+  std::vector<size_t> group_starts;  // runs of one leaf, at most kMaxGroup queries each
+  for (size_t j = 0; j < queries; ++j)
+    if (j == 0 || leaf_start[order[j]] != leaf_start[order[j - 1]] ||
+        j - group_starts.back() == GroupSearcher::kMaxGroup)
+      group_starts.push_back(j);
+  group_starts.push_back(queries);
+
+  const size_t groups = group_starts.size() - 1;
+#pragma omp parallel num_threads(threads)
+  {
+    GroupSearcher searcher(tree, k);
+#pragma omp for schedule(dynamic, 16)
+    for (size_t g = 0; g < groups; ++g) {
+      const std::span<const uint32_t> members(order.data() + group_starts[g], group_starts[g + 1] - group_starts[g]);
+      searcher.search(members, [&](size_t i, size_t c) { return query_at(members[i])[c]; }, out);
+    }
+  }
+  return out;
+}
+
+}  // namespace fraudkit::knn_detail
