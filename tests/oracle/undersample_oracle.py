@@ -7,6 +7,9 @@ Usage:
       where S is a string ("auto", "not minority", ...), a number (ratio) or an object
       {"0": n0, "1": n1} (per-class counts). For each case prints imblearn's
       check_sampling_strategy result {"result": {"0": n, ...}} or {"error": message}.
+  undersample_oracle.py counts --data F1.csv,F2.csv --strategies 'S1;S2;...'
+      RandomUnderSampler's output class counts (or error message) per file and strategy; each
+      S is a JSON value as in `strategy`.
   undersample_oracle.py clean --data F.csv [--stride S] [--limit N] [--strategy auto]
                               [--methods tomek,enn_all,enn_mode,nearmiss1,nearmiss2,nearmiss3]
                               [--tie-tol 0]
@@ -14,7 +17,7 @@ Usage:
       ... of F, in file order, at most the first N of them; indices below are positions in
       that selection) and explains where an exact
       k-nearest-neighbour search that breaks distance ties differently could disagree.
-  undersample_oracle.py combined --data F.csv --method smoteenn|smotetomek [--seeds 5]
+  undersample_oracle.py combined --data F.csv --method smoteenn,smotetomek [--seeds 5]
                                  [--stride S] [--limit N] [--k 5]
       Class counts after imblearn's SMOTE stage and after the whole sampler, for
       random_state 0 .. seeds-1 (the spread shows how much the random synthetic rows move the
@@ -322,21 +325,44 @@ class RecordedResample:
 
 
 def cmd_combined(a):
-    """Per seed 0..seeds-1: class counts after imblearn's SMOTE and after the whole sampler."""
+    """Per method and seed 0..seeds-1: class counts after imblearn's SMOTE step and after the
+    whole sampler."""
     from imblearn.combine import SMOTEENN, SMOTETomek
     from imblearn.over_sampling import SMOTE
 
     X, y = load(a)
-    cls = SMOTEENN if a.method == "smoteenn" else SMOTETomek
-    after_smote, after_cleaning = [], []
-    for seed in range(a.seeds):
-        sampler = cls(smote=SMOTE(k_neighbors=a.k, random_state=seed))
-        with RecordedResample(sampler) as ys:
-            _, yr = sampler.fit_resample(X, y)
-        after_smote.append([int((ys[0] == 0).sum()), int((ys[0] == 1).sum())])
-        after_cleaning.append([int((yr == 0).sum()), int((yr == 1).sum())])
-    return {"rows": int(len(y)), "counts": [int((y == 0).sum()), int((y == 1).sum())],
-            "after_smote": after_smote, "after_cleaning": after_cleaning}
+    out = {"rows": int(len(y)), "counts": [int((y == 0).sum()), int((y == 1).sum())]}
+    for method in a.method.split(","):
+        cls = {"smoteenn": SMOTEENN, "smotetomek": SMOTETomek}[method]
+        after_smote, after_cleaning = [], []
+        for seed in range(a.seeds):
+            sampler = cls(smote=SMOTE(k_neighbors=a.k, random_state=seed))
+            with RecordedResample(sampler) as ys:
+                _, yr = sampler.fit_resample(X, y)
+            after_smote.append([int((ys[0] == 0).sum()), int((ys[0] == 1).sum())])
+            after_cleaning.append([int((yr == 0).sum()), int((yr == 1).sum())])
+        out[method] = {"after_smote": after_smote, "after_cleaning": after_cleaning}
+    return out
+
+
+def cmd_counts(a):
+    """RandomUnderSampler's class counts (or its error) for each dataset and strategy."""
+    from imblearn.under_sampling import RandomUnderSampler
+
+    out = {}
+    for path in a.data.split(","):
+        y = pd.read_csv(path, usecols=["label"])["label"].to_numpy().astype(np.int64)
+        X = np.zeros((len(y), 1))
+        res = {}
+        for text in a.strategies.split(";"):
+            try:
+                r = RandomUnderSampler(sampling_strategy=strategy_value(json.loads(text)), random_state=0)
+                _, yr = r.fit_resample(X, y)
+                res[text] = [int((yr == 0).sum()), int((yr == 1).sum())]
+            except Exception as e:  # noqa: BLE001 - the message is the oracle's answer
+                res[text] = str(e)
+        out[path] = res
+    return out
 
 
 def main():
@@ -349,15 +375,18 @@ def main():
     c.add_argument("--methods", default="tomek,enn_all,enn_mode,nearmiss1,nearmiss2,nearmiss3")
     c.add_argument("--tie-tol", type=float, default=0.0)
     m = sub.add_parser("combined")
-    m.add_argument("--method", required=True, choices=["smoteenn", "smotetomek"])
+    m.add_argument("--method", required=True, help="smoteenn, smotetomek or both, comma-separated")
     m.add_argument("--seeds", type=int, default=5)
     m.add_argument("--k", type=int, default=5)
+    n = sub.add_parser("counts")
+    n.add_argument("--data", required=True, help="CSV files, comma-separated")
+    n.add_argument("--strategies", required=True, help="JSON values separated by ';'")
     for p in (c, m):
         p.add_argument("--data", required=True)
         p.add_argument("--stride", type=int, default=1)
         p.add_argument("--limit", type=int, default=0)
     a = ap.parse_args()
-    res = {"strategy": cmd_strategy, "clean": cmd_clean, "combined": cmd_combined}[a.cmd](a)
+    res = {"strategy": cmd_strategy, "clean": cmd_clean, "combined": cmd_combined, "counts": cmd_counts}[a.cmd](a)
     print(json.dumps(res))
 
 
