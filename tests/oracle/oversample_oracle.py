@@ -3,16 +3,16 @@
 
 Usage:
   oversample_oracle.py counts  --data F.csv --methods ros,smote,... --strategies "auto;0.5;1:900"
-                               [--k 5] [--m 10] [--categorical 3,4] [--stride N]
+                               [--k 5] [--m 10] [--categorical 3,4]
   oversample_oracle.py moments --data F.csv --method M [--strategy auto] [--seeds 0,1,2]
-                               [--k 5] [--m 10] [--shrinkage S] [--categorical 3,4] [--stride N]
+                               [--k 5] [--m 10] [--shrinkage S] [--categorical 3,4]
   oversample_oracle.py smotenc-constant --data F.csv --categorical 3,4
   oversample_oracle.py jobs --jobs J.json   (a list of {"cmd": ..., "data": ..., option: value})
 
 F has a header; the target is the column `label` (0/1); every other column is a float64 feature
 (pandas, float_precision='round_trip'). Categorical columns (--categorical, 0-based feature
-indices) hold integer codes. --stride N keeps every row with label 1 and every N-th row (0, N,
-2N, ...) with label 0, the same rule the C++ tests use to shrink the large datasets.
+indices) hold integer codes. (The C++ tests write the rows they resample, e.g. a thinned
+dataset, to such a file.)
 
 Methods: ros, smote, smotenc, smoten, borderline1, borderline2, borderline2_fixed, adasyn.
 imbalanced-learn 0.10 classes with random_state=seed, k_neighbors=k (ADASYN: n_neighbors=k),
@@ -45,14 +45,10 @@ from sklearn.neighbors import NearestNeighbors
 warnings.filterwarnings("ignore")
 
 
-def load(path, stride):
+def load(path):
     df = pd.read_csv(path, float_precision="round_trip")
     y = df.pop("label").to_numpy().astype(np.int64)
-    X = df.to_numpy(dtype=np.float64)
-    if stride and stride > 1:
-        keep = (y == 1) | (np.arange(len(y)) % stride == 0)
-        X, y = X[keep], y[keep]
-    return X, y
+    return df.to_numpy(dtype=np.float64), y
 
 
 def strategy_value(text):
@@ -132,22 +128,33 @@ def smoten_input(X, method):
 
 
 def cmd_counts(a):
-    X, y = load(a.data, a.stride)
+    from imblearn.utils import check_sampling_strategy
+    X, y = load(a.data)
     categorical = [int(c) for c in a.categorical.split(",")] if a.categorical else []
     out = {}
     for method in a.methods.split(","):
         out[method] = {}
+        done = {}  # resolved strategy -> counts: strategies that resolve alike give the same result
         for strategy in a.strategies.split(";"):
+            sampler = make(method, strategy, 0, a.k, a.m, None, categorical)
             try:
-                _, yr = make(method, strategy, 0, a.k, a.m, None, categorical).fit_resample(smoten_input(X, method), y)
-                out[method][strategy] = [int((yr == 0).sum()), int((yr == 1).sum())]
-            except Exception as e:  # the C++ side expects an error here too
-                out[method][strategy] = {"error": f"{type(e).__name__}: {e}"}
+                getattr(sampler, "_validate_params", lambda: None)()  # refuses what fit_resample would
+                resolved = tuple(sorted(check_sampling_strategy(strategy_value(strategy), y, "over-sampling").items()))
+            except Exception as e:
+                done[("refused", strategy)] = {"error": f"{type(e).__name__}: {e}"}
+                resolved = ("refused", strategy)
+            if resolved not in done:
+                try:
+                    _, yr = sampler.fit_resample(smoten_input(X, method), y)
+                    done[resolved] = [int((yr == 0).sum()), int((yr == 1).sum())]
+                except Exception as e:  # the C++ side expects an error here too
+                    done[resolved] = {"error": f"{type(e).__name__}: {e}"}
+            out[method][strategy] = done[resolved]
     return out
 
 
 def cmd_moments(a):
-    X, y = load(a.data, a.stride)
+    X, y = load(a.data)
     categorical = [int(c) for c in a.categorical.split(",")] if a.categorical else []
     new_rows, per_seed = [], []
     for seed in [int(s) for s in a.seeds.split(",")]:
@@ -168,7 +175,7 @@ def cmd_moments(a):
 
 
 def cmd_smotenc_constant(a):
-    X, y = load(a.data, a.stride)
+    X, y = load(a.data)
     categorical = [int(c) for c in a.categorical.split(",")]
     s = ov.SMOTENC(categorical, random_state=0)
     s.fit_resample(X, y)
@@ -189,7 +196,6 @@ def main():
     ap.add_argument("--m", type=int, default=10)
     ap.add_argument("--shrinkage", type=float, default=None)
     ap.add_argument("--categorical", default="")
-    ap.add_argument("--stride", type=int, default=1)
     a = ap.parse_args()
     commands = {"counts": cmd_counts, "moments": cmd_moments, "smotenc-constant": cmd_smotenc_constant}
     if a.cmd == "jobs":

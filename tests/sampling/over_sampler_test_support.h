@@ -1,6 +1,5 @@
 #pragma once
-// Helpers for the over-sampler tests: shared datasets as matrices (big ones thinned by the same
-// rule the oracle applies), the imbalanced-learn oracle run as one batch of jobs, an
+// Helpers for the over-sampler tests: shared datasets as matrices (big ones thinned), the imbalanced-learn oracle run as one batch of jobs, an
 // independent brute-force neighbour search, the segment check and a two-sample comparison of
 // per-feature moments.
 #include <gtest/gtest.h>
@@ -11,6 +10,8 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <map>
+#include <set>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -30,7 +31,7 @@ struct Data {
   RowMatrix X;
   std::vector<uint8_t> y;
   std::vector<uint8_t> categorical;  // empty = all numeric
-  int stride = 1;                    // negatives kept: rows 0, stride, 2*stride, ...
+  int stride = 1;                    // load_shared: negatives kept at rows 0, stride, 2*stride, ...
 
   ResampleInput input() const { return ResampleInput{X, y, categorical, {}}; }
   int64_t count(int cls) const { return std::count(y.begin(), y.end(), static_cast<uint8_t>(cls)); }
@@ -57,21 +58,24 @@ inline Data from_dataset(const Dataset& d, const std::string& name) {
   return out;
 }
 
-// ../shared/datasets/<name>.csv. With more than `max_negatives` negatives, keeps every positive
-// and the negatives at rows 0, s, 2s, ... (s = ceil(negatives / max_negatives)): the oracle's
-// --stride rule, so both sides see the same rows.
-inline Data load_shared(const std::string& name, int64_t max_negatives = 0) {
+// ../shared/datasets/<name>.csv. A class with more rows than its cap (0 = no cap) is thinned
+// to its rows at positions 0, s, 2s, ... of the file (s = ceil(rows of the class / cap)): a
+// deterministic subsample whose rows the tests also hand to the oracle as a CSV.
+inline Data load_shared(const std::string& name, int64_t max_negatives = 0, int64_t max_positives = 0) {
   CsvOptions options;
   options.target = "label";
   const Data full = from_dataset(read_csv(dataset_path(name + ".csv").string(), options).data, name);
-  const int64_t negatives = full.count(0);
-  if (max_negatives <= 0 || negatives <= max_negatives) return full;
+  int64_t stride[2] = {1, 1};
+  const int64_t cap[2] = {max_negatives, max_positives};
+  for (int c = 0; c < 2; ++c)
+    if (cap[c] > 0 && full.count(c) > cap[c]) stride[c] = (full.count(c) + cap[c] - 1) / cap[c];
+  if (stride[0] == 1 && stride[1] == 1) return full;
   Data out;
   out.name = name;
-  out.stride = static_cast<int>((negatives + max_negatives - 1) / max_negatives);
+  out.stride = static_cast<int>(stride[0]);
   std::vector<Eigen::Index> rows;
   for (Eigen::Index r = 0; r < full.X.rows(); ++r)
-    if (full.y[static_cast<size_t>(r)] == 1 || r % out.stride == 0) rows.push_back(r);
+    if (r % stride[full.y[static_cast<size_t>(r)]] == 0) rows.push_back(r);
   out.X.resize(static_cast<Eigen::Index>(rows.size()), full.X.cols());
   for (size_t i = 0; i < rows.size(); ++i) {
     out.X.row(static_cast<Eigen::Index>(i)) = full.X.row(rows[i]);
@@ -103,28 +107,55 @@ inline nlohmann::json run_oracle(const nlohmann::json& jobs) {
 
 // ---- geometry ----------------------------------------------------------------------------
 
-inline double distance(const RowMatrix& A, Eigen::Index a, const RowMatrix& B, Eigen::Index b) {
+// The engine's documented metric: sqrt of the sum over columns, in order, of (a - b)^2, plus
+// `mismatch_sq` per categorical column whose codes differ.
+inline double distance(const RowMatrix& A, Eigen::Index a, const RowMatrix& B, Eigen::Index b,
+                       const std::vector<uint8_t>& categorical = {}, double mismatch_sq = 0) {
   double s = 0;
   for (Eigen::Index c = 0; c < A.cols(); ++c) {
-    const double d = A(a, c) - B(b, c);
-    s += d * d;
+    if (!categorical.empty() && categorical[static_cast<size_t>(c)]) {
+      if (A(a, c) != B(b, c)) s += mismatch_sq;
+    } else {
+      const double d = A(a, c) - B(b, c);
+      s += d * d;
+    }
   }
   return std::sqrt(s);
 }
 
 // For each row of `queries`: every row of `points` within the distance of the query's
-// `k`-th nearest point (ties at the boundary included), by brute force. Written independently
-// of the neighbour engine.
-inline std::vector<std::vector<uint32_t>> within_kth(const RowMatrix& points, const RowMatrix& queries, int k) {
+// `k`-th nearest point (ties at the boundary included, relative slack 1e-12), by brute force.
+// Written independently of the neighbour engine.
+inline std::vector<std::vector<uint32_t>> within_kth(const RowMatrix& points, const RowMatrix& queries, int k,
+                                                     const std::vector<uint8_t>& categorical = {},
+                                                     double mismatch_sq = 0) {
   std::vector<std::vector<uint32_t>> out(static_cast<size_t>(queries.rows()));
   std::vector<double> d(static_cast<size_t>(points.rows()));
   for (Eigen::Index q = 0; q < queries.rows(); ++q) {
-    for (Eigen::Index j = 0; j < points.rows(); ++j) d[static_cast<size_t>(j)] = distance(queries, q, points, j);
+    for (Eigen::Index j = 0; j < points.rows(); ++j)
+      d[static_cast<size_t>(j)] = distance(queries, q, points, j, categorical, mismatch_sq);
     std::vector<double> sorted = d;
     std::nth_element(sorted.begin(), sorted.begin() + (k - 1), sorted.end());
-    const double limit = sorted[static_cast<size_t>(k - 1)];
+    const double limit = sorted[static_cast<size_t>(k - 1)] * (1 + 1e-12);
     for (Eigen::Index j = 0; j < points.rows(); ++j)
       if (d[static_cast<size_t>(j)] <= limit) out[static_cast<size_t>(q)].push_back(static_cast<uint32_t>(j));
+  }
+  return out;
+}
+
+// The k nearest rows of `points` for each row of `queries`, ordered by (distance, index), with
+// the engine's documented metric: sqrt of the sum over columns, in order, of (a - b)^2, plus
+// `mismatch_sq` per categorical column whose codes differ. Brute force, for the tests only.
+inline std::vector<std::vector<uint32_t>> brute_knn(const RowMatrix& points, const RowMatrix& queries, int k,
+                                                    const std::vector<uint8_t>& categorical = {},
+                                                    double mismatch_sq = 0) {
+  std::vector<std::vector<uint32_t>> out(static_cast<size_t>(queries.rows()));
+  std::vector<std::pair<double, uint32_t>> d(static_cast<size_t>(points.rows()));
+  for (Eigen::Index q = 0; q < queries.rows(); ++q) {
+    for (Eigen::Index j = 0; j < points.rows(); ++j)
+      d[static_cast<size_t>(j)] = {distance(queries, q, points, j, categorical, mismatch_sq), static_cast<uint32_t>(j)};
+    std::partial_sort(d.begin(), d.begin() + k, d.end());
+    for (int j = 0; j < k; ++j) out[static_cast<size_t>(q)].push_back(d[static_cast<size_t>(j)].second);
   }
   return out;
 }
@@ -239,6 +270,137 @@ inline double expect_moments_match(const Moments& ours, const Moments& theirs, c
     if (se_var > 0) worst = std::max(worst, d_var / se_var);
   }
   return worst;
+}
+
+}  // namespace fraudkit::testing::over
+
+namespace fraudkit::testing::over {
+
+inline ResampleResult run_sampler(const std::string& name, const nlohmann::json& params, const Data& d,
+                                  uint64_t seed = 0, int threads = 0) {
+  RunContext ctx;
+  ctx.seed = seed;
+  ctx.threads = threads;
+  return make_sampler(name, params)->fit_resample(d.input(), ctx);
+}
+
+// One parity check: our `sampler` on `data` vs the oracle's `job` (cmd "moments"; "data" and
+// "seeds" are filled in), both pooled over `seeds` runs.
+struct MomentCase {
+  std::string sampler;
+  nlohmann::json params;
+  Data data;
+  nlohmann::json job;
+};
+
+struct MomentOutcome {
+  Moments ours, theirs;
+  nlohmann::json oracle;              // the oracle's full answer (category frequencies, ...)
+  std::vector<ResampleResult> runs;   // our runs
+};
+
+// Runs every case (one oracle process for all), checks mean and variance of every feature, and
+// returns both sides for further checks.
+inline std::vector<MomentOutcome> check_moments(const std::vector<MomentCase>& cases, int seeds = 3) {
+  TempDir dir;
+  nlohmann::json jobs = nlohmann::json::array();
+  std::string seed_list;
+  for (int s = 0; s < seeds; ++s) seed_list += (s ? "," : "") + std::to_string(s);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const auto path = dir / ("case" + std::to_string(i) + ".csv");
+    write_data_csv(path, cases[i].data);
+    nlohmann::json job = cases[i].job;
+    job["cmd"] = "moments";
+    job["data"] = path.string();
+    job["seeds"] = seed_list;
+    jobs.push_back(job);
+  }
+  const nlohmann::json theirs = run_oracle(jobs);
+  std::vector<MomentOutcome> out;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const MomentCase& c = cases[i];
+    const std::string what = c.sampler + " on " + c.data.name;
+    MomentOutcome o;
+    for (int s = 0; s < seeds; ++s) o.runs.push_back(run_sampler(c.sampler, c.params, c.data, 1000 + static_cast<uint64_t>(s)));
+    std::vector<const RowMatrix*> parts;
+    for (const auto& r : o.runs) parts.push_back(&r.synthetic);
+    o.ours = moments_of(parts);
+    o.oracle = theirs[i];
+    o.theirs = moments_from_json(theirs[i]);
+    EXPECT_EQ(o.ours.n, o.theirs.n) << what;
+    const double worst = expect_moments_match(o.ours, o.theirs, what);
+    ::testing::Test::RecordProperty("worst_z_" + c.sampler + "_" + c.data.name, std::to_string(worst));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// Category frequencies among new rows agree with the oracle's (two-sample test of proportions
+// per code, Bonferroni over all codes at family-wise alpha).
+inline void expect_category_frequencies_match(const std::vector<const RowMatrix*>& ours, const nlohmann::json& theirs,
+                                              Eigen::Index column, const std::string& what, double alpha = 1e-3) {
+  std::map<int64_t, double> mine, other;
+  double n1 = 0, n2 = 0;
+  for (const RowMatrix* S : ours)
+    for (Eigen::Index r = 0; r < S->rows(); ++r) {
+      mine[static_cast<int64_t>((*S)(r, column))] += 1;
+      n1 += 1;
+    }
+  for (const auto& [code, count] : theirs.items()) {
+    other[std::stoll(code)] = count.get<double>();
+    n2 += count.get<double>();
+  }
+  std::set<int64_t> codes;
+  for (const auto& [c, v] : mine) codes.insert(c);
+  for (const auto& [c, v] : other) codes.insert(c);
+  const double z = bonferroni_z(alpha, static_cast<int>(codes.size()));
+  for (int64_t code : codes) {
+    const double p1 = mine[code] / n1, p2 = other[code] / n2;
+    const double pooled = (mine[code] + other[code]) / (n1 + n2);
+    const double se = std::sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+    EXPECT_LE(std::abs(p1 - p2), z * se + 1e-12)
+        << what << ": column " << column << " code " << code << " share " << p1 << " vs imbalanced-learn " << p2;
+  }
+}
+
+}  // namespace fraudkit::testing::over
+
+namespace fraudkit::testing::over {
+
+// ADASYN's rows per seed (imbalanced-learn's g_i) for class `cls` asked for n rows, by brute
+// force with ties between equally distant rows going to the smaller index (the engine's rule).
+// The ratios are summed plainly (numpy sums pairwise; the two can differ in the last bits, which
+// only matters when a share lands within 1e-9 of a half: `near_half`). `boundary_ties` says
+// whether some class row has equally distant rows straddling its first or its n_neighbors-th
+// neighbour: there, another tie order (scikit-learn's trees) can see other labels and count
+// differently.
+inline std::vector<int64_t> adasyn_rows_per_seed(const Data& d, int cls, int k, int64_t n, bool* near_half,
+                                                 bool* boundary_ties) {
+  const RowMatrix rows = rows_of(d.X, d.y, cls);
+  std::vector<std::pair<double, uint32_t>> dist(static_cast<size_t>(d.X.rows()));
+  std::vector<double> ratio;
+  double sum = 0;
+  *boundary_ties = false;
+  for (Eigen::Index q = 0; q < rows.rows(); ++q) {
+    for (Eigen::Index j = 0; j < d.X.rows(); ++j) dist[static_cast<size_t>(j)] = {distance(rows, q, d.X, j), static_cast<uint32_t>(j)};
+    const size_t keep = std::min<size_t>(static_cast<size_t>(k) + 2, dist.size());
+    std::partial_sort(dist.begin(), dist.begin() + static_cast<std::ptrdiff_t>(keep), dist.end());
+    if (keep > 1 && dist[0].first == dist[1].first) *boundary_ties = true;
+    if (keep == static_cast<size_t>(k) + 2 && dist[static_cast<size_t>(k)].first == dist[static_cast<size_t>(k) + 1].first)
+      *boundary_ties = true;
+    int other = 0;
+    for (int j = 1; j <= k; ++j) other += d.y[dist[static_cast<size_t>(j)].second] != cls;
+    ratio.push_back(static_cast<double>(other) / k);
+    sum += ratio.back();
+  }
+  std::vector<int64_t> g;
+  *near_half = false;
+  for (double r : ratio) {
+    const double v = r / sum * static_cast<double>(n);
+    *near_half |= std::abs(v - std::floor(v) - 0.5) < 1e-9;
+    g.push_back(static_cast<int64_t>(std::nearbyint(v)));
+  }
+  return g;
 }
 
 }  // namespace fraudkit::testing::over
