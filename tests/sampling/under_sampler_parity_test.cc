@@ -31,6 +31,7 @@ struct Case {
   double tie_tol = 0;
   const char* methods = "tomek,enn_all,enn_mode,nearmiss1,nearmiss2,nearmiss3";
   int full_stride = 1;
+  const char* strategy = "auto";
 };
 
 std::string describe(const Case& c) {
@@ -82,7 +83,7 @@ void check_cleaning(const Case& c, const Data& data, const nlohmann::json& oracl
 void check_near_miss(const Case& c, const Data& data, const nlohmann::json& oracle, int version) {
   const std::string method = "nearmiss" + std::to_string(version);
   SCOPED_TRACE(describe(c) + " " + method);
-  const ResampleResult ours = run(method, nlohmann::json::object(), data);
+  const ResampleResult ours = run(method, {{"sampling_strategy", c.strategy}}, data);
   const nlohmann::json& theirs = oracle.at(method);
   const std::vector<uint32_t> kept_theirs = as_rows(theirs.at("kept"));
   const auto counts = kept_counts(ours, data.y);
@@ -122,11 +123,12 @@ void check_dataset(Case c) {
   const Data data = load_shared(c.name, c.stride, c.limit);
   std::string args = "clean --data '" + testing::dataset_path(std::string(c.name) + ".csv").string() +
                      "' --stride " + std::to_string(c.stride) + " --limit " + std::to_string(c.limit) +
-                     " --methods " + c.methods + " --tie-tol " + nlohmann::json(c.tie_tol).dump();
+                     " --methods " + c.methods + " --tie-tol " + nlohmann::json(c.tie_tol).dump() +
+                     " --strategy '" + c.strategy + "'";
   const nlohmann::json oracle = testing::run_python_json(oracle_script(), args);
   ASSERT_EQ(oracle.at("rows").get<size_t>(), data.y.size());
   for (const auto& [method, _] : oracle.items()) {
-    if (method == "tomek" || method == "enn_all" || method == "enn_mode") check_cleaning(c, data, oracle, method, "auto");
+    if (method == "tomek" || method == "enn_all" || method == "enn_mode") check_cleaning(c, data, oracle, method, c.strategy);
     else if (method.rfind("nearmiss", 0) == 0) check_near_miss(c, data, oracle, method.back() - '0');
   }
 }
@@ -134,6 +136,13 @@ void check_dataset(Case c) {
 TEST(UnderSamplerParity, Mammography) { check_dataset({"mammography"}); }
 TEST(UnderSamplerParity, Annthyroid) { check_dataset({"annthyroid"}); }
 TEST(UnderSamplerParity, Thyroid) { check_dataset({"thyroid"}); }
+// Strategy "all", as SMOTEENN / SMOTETomek use it: the minority is cleaned too.
+TEST(UnderSamplerParity, AllClassesMammography) {
+  check_dataset({.name = "mammography", .methods = "tomek,enn_all,enn_mode", .strategy = "all"});
+}
+TEST(UnderSamplerParity, AllClassesAnnthyroid) {
+  check_dataset({.name = "annthyroid", .methods = "tomek,enn_all,enn_mode,nearmiss1", .strategy = "all"});
+}
 TEST(UnderSamplerParity, Cardio) { check_dataset({.name = "cardio", .tie_tol = 1e-9}); }
 TEST(UnderSamplerParity, Satimage2) { check_dataset({.name = "satimage-2", .stride = 2, .tie_tol = 1e-9}); }
 TEST(UnderSamplerParity, Shuttle) {
