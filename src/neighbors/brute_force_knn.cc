@@ -6,8 +6,11 @@
 //
 // Threads take whole query blocks, so each query's top-k is owned by one thread; the result
 // is a function of the data alone (the (distance, row) order is total).
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "neighbors/knn_detail.h"
@@ -24,33 +27,37 @@ constexpr Index kPointBlock = 512;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// One row per fitted group, centred on the groups' mean: the product's rounding error is
-// proportional to the squared norms, so centring keeps the estimate sharp.
+// The product is arranged to yield the estimate directly: fitted rows are [p', 1, |p'|^2] and
+// query rows [-2 q', |q'|^2, 1], where q' and p' are centred on the fitted groups' mean (the
+// rounding error is proportional to the squared norms, so centring keeps the estimate sharp).
 struct CentredPoints {
   Eigen::RowVectorXd mean;
-  RowMatrix values;
-  Eigen::VectorXd norms_sq;
+  RowMatrix augmented;  // one row per fitted group
   double max_norm_sq = 0;
   double max_norm = 0;
 };
 
 CentredPoints centre(const RowMatrix& points, const RowGroups& groups) {
   CentredPoints centred;
-  const Index count = static_cast<Index>(groups.size());
-  centred.values.resize(count, points.cols());
-  for (Index g = 0; g < count; ++g) centred.values.row(g) = points.row(groups.first[static_cast<size_t>(g)]);
-  centred.mean = centred.values.colwise().mean();
-  centred.values.rowwise() -= centred.mean;
-  centred.norms_sq = centred.values.rowwise().squaredNorm();
-  if (count > 0) centred.max_norm_sq = centred.norms_sq.maxCoeff();
+  const Index count = static_cast<Index>(groups.size()), d = points.cols();
+  RowMatrix values(count, d);
+  for (Index g = 0; g < count; ++g) values.row(g) = points.row(groups.first[static_cast<size_t>(g)]);
+  centred.mean = values.colwise().mean();
+  values.rowwise() -= centred.mean;
+  centred.augmented.resize(count, d + 2);
+  centred.augmented.leftCols(d) = values;
+  centred.augmented.col(d).setOnes();
+  centred.augmented.col(d + 1) = values.rowwise().squaredNorm();
+  if (count > 0) centred.max_norm_sq = centred.augmented.col(d + 1).maxCoeff();
   centred.max_norm = std::sqrt(centred.max_norm_sq) * (1 + kEps);
   return centred;
 }
 
 // Which estimates may be skipped. For a query q and a fitted point p (centred as q', p'), with
 // d columns and eps the machine epsilon:
-//  - the estimate a = (|q'|^2 + |p'|^2) - 2 q'.p' (any summation order, FMA or not) is within
-//    E1 = 4 (d + 4) eps (|q'|^2 + |p'|^2) of |q' - p'|^2 (the standard bound is (2d + 2) eps);
+//  - the estimate a = -2 q'.p' + |q'|^2 + |p'|^2, one dot product of d + 2 terms (any summation
+//    order, FMA or not) whose last two terms carry the rounding of the norms, is within
+//    E1 = 4 (d + 4) eps (|q'|^2 + |p'|^2) of |q' - p'|^2 (the standard bound is (3d + 6) eps / 2);
 //  - centring rounded each coordinate by at most eps/2 of itself, so the true distance
 //    r = |q - p| >= |q' - p'| - E2 with E2 = eps (|q'| + |p'|);
 //  - the exact distance as reported (d subtractions, squares and additions of non-negative
@@ -73,46 +80,71 @@ struct SkipRule {
   }
 };
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define FRAUDKIT_KNN_CLONES __attribute__((target_clones("default", "avx2")))
+#else
+#define FRAUDKIT_KNN_CLONES
+#endif
+typedef double Vec4 __attribute__((vector_size(4 * sizeof(double))));
+
+// The first j >= from with estimates[j] <= threshold (NaN counts as a candidate), or count.
+FRAUDKIT_KNN_CLONES
+Index next_candidate(const double* estimates, Index from, Index count, double threshold) {
+  Index j = from;
+  const Vec4 limit = Vec4{0, 0, 0, 0} + threshold;
+  for (; j + 8 <= count; j += 8) {
+    Vec4 a, b;
+    std::memcpy(&a, estimates + j, sizeof a);
+    std::memcpy(&b, estimates + j + 4, sizeof b);
+    const auto above = (a > limit) & (b > limit);
+    if (!(above[0] & above[1] & above[2] & above[3])) break;
+  }
+  for (; j < count; ++j)
+    if (!(estimates[j] > threshold)) return j;
+  return count;
+}
+
 // The per-thread state for one block of queries.
 struct QueryBlock {
-  RowMatrix values;  // centred queries
+  RowMatrix augmented;  // [-2 q', |q'|^2, 1]
   Eigen::VectorXd norms_sq, norms;
-  RowMatrix products;
+  RowMatrix estimates;
   std::vector<TopK> tops;
   std::vector<double> thresholds;
   QueryBlock(Index d, int k)
-      : values(kQueryBlock, d), norms_sq(kQueryBlock), norms(kQueryBlock), products(kQueryBlock, kPointBlock),
+      : augmented(kQueryBlock, d + 2), norms_sq(kQueryBlock), norms(kQueryBlock), estimates(kQueryBlock, kPointBlock),
         tops(static_cast<size_t>(kQueryBlock), TopK(k)), thresholds(static_cast<size_t>(kQueryBlock)) {}
 };
 
 void search_query_block(const SearchInput& in, const CentredPoints& centred, const SkipRule& rule, Index begin,
                         Index end, QueryBlock& block, KnnResult& out) {
-  const Index rows = end - begin;
-  const Index groups = centred.values.rows();
+  const Index rows = end - begin, d = in.points->cols();
+  const Index groups = centred.augmented.rows();
   for (Index i = 0; i < rows; ++i) {
-    block.values.row(i) = in.queries->row(in.query_rows[static_cast<size_t>(begin + i)]) - centred.mean;
-    block.norms_sq[i] = block.values.row(i).squaredNorm();
+    const Eigen::RowVectorXd q = in.queries->row(in.query_rows[static_cast<size_t>(begin + i)]) - centred.mean;
+    block.norms_sq[i] = q.squaredNorm();
     block.norms[i] = std::sqrt(block.norms_sq[i]) * (1 + kEps);
+    block.augmented.row(i).head(d) = -2 * q;
+    block.augmented(i, d) = block.norms_sq[i];
+    block.augmented(i, d + 1) = 1;
     block.tops[static_cast<size_t>(i)].clear();
     block.thresholds[static_cast<size_t>(i)] = kInf;
   }
   for (Index pb = 0; pb < groups; pb += kPointBlock) {
     const Index cols = std::min(kPointBlock, groups - pb);
-    block.products.topLeftCorner(rows, cols).noalias() =
-        block.values.topRows(rows) * centred.values.middleRows(pb, cols).transpose();
+    block.estimates.topLeftCorner(rows, cols).noalias() =
+        block.augmented.topRows(rows) * centred.augmented.middleRows(pb, cols).transpose();
     for (Index i = 0; i < rows; ++i) {
       TopK& top = block.tops[static_cast<size_t>(i)];
       double threshold = block.thresholds[static_cast<size_t>(i)];
-      const double* product = block.products.row(i).data();
-      const double q_norm_sq = block.norms_sq[i];
+      const double* estimates = block.estimates.row(i).data();
       const double* query = in.queries->row(in.query_rows[static_cast<size_t>(begin + i)]).data();
-      for (Index j = 0; j < cols; ++j) {
-        const double estimate = q_norm_sq + centred.norms_sq[pb + j] - 2 * product[j];
-        if (estimate > threshold) continue;
+      for (Index j = next_candidate(estimates, 0, cols, threshold); j < cols;
+           j = next_candidate(estimates, j + 1, cols, threshold)) {
         const size_t group = static_cast<size_t>(pb + j);
         const double sq = exact_sq(query, in.points->row(in.groups->first[group]).data(), *in.metric);
         if (top.offer(sq, in.groups->rows_of(group)))
-          threshold = rule.threshold(top.worst_distance(), q_norm_sq, block.norms[i]);
+          threshold = rule.threshold(top.worst_distance(), block.norms_sq[i], block.norms[i]);
       }
       block.thresholds[static_cast<size_t>(i)] = threshold;
     }
@@ -135,6 +167,10 @@ KnnResult product_search(const SearchInput& in, int k, int threads) {
   const Index blocks = (queries + kQueryBlock - 1) / kQueryBlock;
 #pragma omp parallel num_threads(threads)
   {
+    // Eigen would start its own threads for each block product when this team has one thread;
+    // the blocks are small and the team already shares the work. (nthreads-var is per task: this
+    // changes nothing outside the region.)
+    omp_set_num_threads(1);
     QueryBlock block(in.points->cols(), k);
 #pragma omp for schedule(dynamic, 1)
     for (Index b = 0; b < blocks; ++b)

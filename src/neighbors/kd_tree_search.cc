@@ -135,6 +135,8 @@ class GroupSearcher {
   static constexpr size_t kMaxGroup = 32;  // a multiple of 4 (query_gaps_sq's lanes)
   static_assert(kLeafSize <= kMaxGroup, "a leaf's points form one group of self queries");
 
+  size_t scanned() const { return scanned_; }
+
   GroupSearcher(const KdTree::Layout& tree, int k)
       : t_(tree),
         padded_(static_cast<size_t>(tree.padded)),
@@ -275,6 +277,7 @@ class GroupSearcher {
       STAT(++stat_leaf_checks);
       if (tops_[i].excludes(bounds[i], node.min_row)) continue;
       STAT(++stat_leaves; stat_points += node.end - node.begin);
+      scanned_ += node.end - node.begin;
       scan_leaf(node, query(i), tops_[i]);
     }
   }
@@ -300,6 +303,7 @@ class GroupSearcher {
   std::vector<double> group_lo_, group_hi_;
   std::vector<TopK> tops_;
   size_t count_ = 0;
+  size_t scanned_ = 0;  // points whose distance was computed, over all searches
   bool all_full_ = false;
   double loosest_sq_ = 0, worst_distance_ = 0;
   uint32_t worst_row_ = 0;
@@ -328,6 +332,27 @@ KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& m
 }
 
 KdTree::~KdTree() = default;
+
+double KdTree::scanned_fraction(int k, size_t max_leaves) const {
+  const Layout& tree = *layout_;
+  std::vector<uint32_t> leaves;
+  for (uint32_t id = 0; id < tree.nodes.size(); ++id)
+    if (tree.nodes[id].is_leaf()) leaves.push_back(id);
+  const size_t step = std::max<size_t>(1, leaves.size() / std::max<size_t>(1, max_leaves));
+  GroupSearcher searcher(tree, k);
+  KnnResult out;
+  out.k = k;
+  out.indices.resize(tree.points * static_cast<size_t>(k));
+  out.distances.resize(out.indices.size());
+  size_t queries = 0;
+  for (size_t l = 0; l < leaves.size(); l += step) {
+    const KdNode& leaf = tree.nodes[leaves[l]];
+    const std::span<const uint32_t> members(tree.group_at.data() + leaf.begin, leaf.end - leaf.begin);
+    searcher.search(members, [&](size_t i, size_t c) { return tree.coords[c * tree.points + leaf.begin + i]; }, out);
+    queries += members.size();
+  }
+  return static_cast<double>(searcher.scanned()) / (static_cast<double>(queries) * static_cast<double>(tree.points));
+}
 
 KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
   const Layout& tree = *layout_;

@@ -138,6 +138,10 @@ class KdTree {
   KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads);
   ~KdTree();
   KnnResult search(const SearchInput& input, int k, int threads) const;
+  // The mean share of the points whose distance a self query computes, measured on about
+  // max_leaves leaves' worth of the points (a deterministic sample): near 1 when the boxes
+  // cannot prune (high intrinsic dimension), where brute force is faster.
+  double scanned_fraction(int k, size_t max_leaves) const;
 
   struct Layout;  // kd_tree_layout.h
 

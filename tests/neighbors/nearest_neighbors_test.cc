@@ -209,9 +209,19 @@ TEST(NearestNeighbors, MixedCategoricalMetricMatchesNaive) {
   expect_matches_naive(codes, small_set_matrix(30, 3, 3, 45), {1, 5, 50}, "codes only", {1, 1, 1}, 2.0);
 }
 
-TEST(NearestNeighbors, AutoPicksTheTreeForFewColumnsAndBruteForManyAndCanBeOverridden) {
+TEST(NearestNeighbors, AutoPicksTheTreeUnlessTheDataFillsManyDimensionsAndCanBeOverridden) {
   EXPECT_EQ(NearestNeighbors(random_matrix(5000, 3, 51)).algorithm(), KnnAlgorithm::kKdTree);
+  // 60 independent columns: the boxes cannot prune, brute force is faster.
   EXPECT_EQ(NearestNeighbors(random_matrix(5000, 60, 52)).algorithm(), KnnAlgorithm::kBrute);
+  // 60 columns that are combinations of 3: the tree prunes as well as in 3 dimensions.
+  const RowMatrix low_rank = random_matrix(5000, 3, 53) * random_matrix(3, 60, 54);
+  EXPECT_EQ(NearestNeighbors(low_rank).algorithm(), KnnAlgorithm::kKdTree);
+  // Too few rows to matter, and the mixed metric: the tree.
+  EXPECT_EQ(NearestNeighbors(random_matrix(500, 60, 55)).algorithm(), KnnAlgorithm::kKdTree);
+  std::vector<uint8_t> categorical(60, 0);
+  categorical[0] = 1;
+  EXPECT_EQ(NearestNeighbors(random_matrix(5000, 60, 52), with(KnnAlgorithm::kAuto, 0, categorical, 1.0)).algorithm(),
+            KnnAlgorithm::kKdTree);
   EXPECT_EQ(NearestNeighbors(random_matrix(5000, 3, 51), with(KnnAlgorithm::kBrute, 0)).algorithm(),
             KnnAlgorithm::kBrute);
   EXPECT_EQ(parse_knn_algorithm("kd_tree"), KnnAlgorithm::kKdTree);
