@@ -162,7 +162,7 @@ std::map<int, int64_t> resolve_sampling_strategy(const SamplingStrategy& strateg
                           "trying to generate new samples. Please increase the ratio. (ratio " +
                           strategy.to_string() + ", " + std::to_string(n_minor) + " minority and " +
                           std::to_string(n_major) + " majority rows)");
-        out[minority] = n;
+        out[1 - majority] = n;  // "every class but the majority": class 1 when counts tie
       } else {
         int64_t n = static_cast<int64_t>(std::trunc(static_cast<double>(n_minor) / strategy.ratio));
         if (n > n_major)
@@ -170,7 +170,7 @@ std::map<int, int64_t> resolve_sampling_strategy(const SamplingStrategy& strateg
                           "trying to remove samples. Please increase the ratio. (ratio " +
                           strategy.to_string() + ", " + std::to_string(n_minor) + " minority and " +
                           std::to_string(n_major) + " majority rows)");
-        out[majority] = n;
+        out[1 - minority] = n;  // "every class but the minority": class 1 when counts tie
       }
       break;
     case Kind::kCounts:

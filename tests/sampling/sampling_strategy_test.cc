@@ -116,9 +116,7 @@ TEST(SamplingStrategy, MatchesImbalancedLearnOnEveryCombination) {
 
 // imbalanced-learn picks the first class (0) as both majority and minority when the counts are
 // equal, and a ratio then targets "the class that is not the minority / majority", class 1.
-// DISABLED: resolve_sampling_strategy targets class 0 here (reported; sampling_strategy.cc is
-// not this test's to change). Enable once fixed.
-TEST(SamplingStrategy, DISABLED_RatioWithEqualCountsTargetsClassOne) {
+TEST(SamplingStrategy, RatioWithEqualCountsTargetsClassOne) {
   std::vector<StrategyCase> cases;
   for (double r : {1.0, 0.5, 0.9})
     for (SamplingType t : {SamplingType::kOverSampling, SamplingType::kUnderSampling})
