@@ -1,13 +1,16 @@
 // Builds the k-d tree. Splits: the dimension of widest extent (estimated on an evenly spaced
-// sample of at most 64 points of a big node), at the median; values equal to the median all
-// go to one side (whichever is more balanced), so each side is non-empty and equal values are
-// never separated. With equal rows already grouped (one point per group), a node of more than
-// kLeafSize points always has a dimension to split on.
+// sample of at most 64 points of a big node), at the median (of a 255-point sample for nodes
+// of over 4096 points, exact below); values equal to the median all go to one side (whichever
+// is more balanced), so each side is non-empty and equal values are never separated. With
+// equal rows already grouped (one point per group), a node of more than kLeafSize points always
+// has a dimension to split on.
 //
 // The top of the tree is split serially until every pending node is small (m / 64 points);
 // those subtrees are built in parallel into local node lists, then spliced in a fixed order, so
-// the layout does not depend on the thread count. Tight boxes and smallest rows are computed
-// bottom-up at the end: leaves from their points, internal nodes from their two children.
+// the layout does not depend on the thread count. While the nodes are bigger than the caches,
+// the values are rewritten in tree order every three levels (a node's points then sit together
+// in memory). Tight boxes and smallest rows are computed bottom-up at the end: leaves from
+// their points, internal nodes from their two children.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,6 +22,8 @@ namespace fraudkit::knn_detail {
 namespace {
 
 constexpr uint32_t kExtentSample = 64;
+constexpr uint32_t kSampledMedianAbove = 4096;
+constexpr size_t kMedianSample = 255;
 
 struct Split {
   uint32_t cut;  // == end: the node stays a leaf
@@ -36,7 +41,8 @@ class Builder {
     int dim = widest_dim(begin, end, std::max<uint32_t>(1, (end - begin) / kExtentSample));
     if (dim < 0 && end - begin > kExtentSample) dim = widest_dim(begin, end, 1);  // the sample saw one value
     if (dim < 0) return leaf;  // all points equal as far as the metric can tell
-    return {median_cut(begin, end, dim, scratch), dim};
+    const uint32_t cut = median_cut(begin, end, dim, scratch);
+    return cut == begin || cut == end ? leaf : Split{cut, dim};
   }
 
   // Builds the subtree of [begin, end) into `nodes` (local numbering, root first).
@@ -89,27 +95,46 @@ class Builder {
     return dim;
   }
 
-  // Reorders order_[begin, end) around the median of `dim`; returns the cut (begin < cut < end).
+  // Reorders order_[begin, end) around a median of `dim`; returns the cut (begin < cut < end).
+  // Nodes of more than kSampledMedianAbove points are cut at the median of an evenly spaced
+  // sample (one three-way partition pass instead of a selection; the sides stay within a few
+  // percent of even), smaller ones at the exact median.
   uint32_t median_cut(uint32_t begin, uint32_t end, int dim, std::vector<std::pair<double, uint32_t>>& scratch) const {
-    // Keys gathered next to their ids: the selection then runs on contiguous memory.
-    scratch.resize(end - begin);
     const double* x = values_.col(dim).data();
-    for (uint32_t i = begin; i < end; ++i) scratch[i - begin] = {x[order_[i]], order_[i]};
-    const auto first = scratch.begin(), last = scratch.end();
-    const auto mid = first + (end - begin) / 2;
-    const auto by_key = [](const std::pair<double, uint32_t>& a, const std::pair<double, uint32_t>& b) {
-      return a.first < b.first;
+    const uint32_t mid = begin + (end - begin) / 2;
+    double median;
+    if (end - begin > kSampledMedianAbove) {
+      const uint32_t step = (end - begin) / kMedianSample;
+      scratch.clear();
+      for (uint32_t i = begin; i < end && scratch.size() < kMedianSample; i += step) scratch.push_back({x[order_[i]], 0});
+      const auto sample_mid = scratch.begin() + static_cast<ptrdiff_t>(scratch.size() / 2);
+      std::nth_element(scratch.begin(), sample_mid, scratch.end());
+      median = sample_mid->first;
+    } else {
+      scratch.resize(end - begin);
+      for (uint32_t i = begin; i < end; ++i) scratch[i - begin] = {x[order_[i]], order_[i]};
+      const auto at = scratch.begin() + (mid - begin);
+      std::nth_element(scratch.begin(), at, scratch.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      median = at->first;
+    }
+    // Three-way partition: [begin, lt) < median, [lt, gt) == median, [gt, end) > median.
+    uint32_t lt = begin, i = begin, gt = end;
+    while (i < gt) {
+      const double v = x[order_[i]];
+      if (v < median) {
+        std::swap(order_[lt++], order_[i++]);
+      } else if (v > median) {
+        std::swap(order_[i], order_[--gt]);
+      } else {
+        ++i;
+      }
+    }
+    // Both candidate cuts keep equal values together; take the more balanced non-trivial one.
+    const auto imbalance = [&](uint32_t cut) {
+      return cut == begin || cut == end ? std::numeric_limits<uint32_t>::max() : (cut > mid ? cut - mid : mid - cut);
     };
-    std::nth_element(first, mid, last, by_key);
-    const double median = mid->first;
-    const auto equal_begin = std::partition(first, mid, [&](const auto& p) { return p.first < median; });
-    const auto equal_end = std::partition(mid, last, [&](const auto& p) { return p.first == median; });
-    const auto imbalance = [&](auto cut) {
-      return cut == first || cut == last ? std::numeric_limits<ptrdiff_t>::max() : std::abs(cut - mid);
-    };
-    const auto cut = imbalance(equal_begin) <= imbalance(equal_end) ? equal_begin : equal_end;
-    for (uint32_t i = begin; i < end; ++i) order_[i] = scratch[i - begin].second;
-    return begin + static_cast<uint32_t>(cut - first);
+    return imbalance(lt) <= imbalance(gt) ? lt : gt;
   }
 
   const Eigen::MatrixXd& values_;  // one row per group, column-major: a split gathers one column
@@ -165,6 +190,19 @@ void fit_boxes(KdTree::Layout& t, int threads) {
   }
 }
 
+// to[c * m + i] = values(order[i], c): column by column, so reads stay within one column and
+// writes are sequential; one parallel region for all columns.
+void gather_columns(const Eigen::MatrixXd& values, const std::vector<uint32_t>& order, double* to, int threads) {
+  const size_t m = order.size();
+#pragma omp parallel num_threads(threads)
+  for (Eigen::Index c = 0; c < values.cols(); ++c) {
+    const double* from = values.col(c).data();
+    double* column = to + static_cast<size_t>(c) * m;
+#pragma omp for schedule(static) nowait
+    for (size_t i = 0; i < m; ++i) column[i] = from[order[i]];
+  }
+}
+
 // Rewrites `values` in the order `order` (positions -> rows of values), records the group of
 // each position in `group_of_position`, and resets `order` to the identity: the nodes' points
 // become contiguous, so the splits below read memory that stays in cache.
@@ -172,9 +210,7 @@ void reorder(Eigen::MatrixXd& values, std::vector<uint32_t>& order, std::vector<
              int threads) {
   const size_t m = order.size();
   Eigen::MatrixXd ordered(values.rows(), values.cols());
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (size_t i = 0; i < m; ++i)
-    for (Eigen::Index c = 0; c < values.cols(); ++c) ordered(static_cast<Eigen::Index>(i), c) = values(order[i], c);
+  gather_columns(values, order, ordered.data(), threads);
   values = std::move(ordered);
   std::vector<uint32_t> groups(m);
   for (size_t i = 0; i < m; ++i) groups[i] = group_of_position[order[i]];
@@ -225,9 +261,7 @@ void build_kd_tree(KdTree::Layout& t, const RowMatrix& rows, int threads) {
   for (size_t i = 0; i < tasks.size(); ++i) splice(t.nodes, tasks[i], subtrees[i]);
 
   t.coords.resize(m * static_cast<size_t>(t.dims));
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (size_t i = 0; i < m; ++i)
-    for (int c = 0; c < t.dims; ++c) t.coords[static_cast<size_t>(c) * m + i] = values(order[i], c);
+  gather_columns(values, order, t.coords.data(), threads);
   for (size_t i = 0; i < m; ++i) order[i] = group_of_position[order[i]];
   t.group_at = std::move(order);
   t.row_offsets.resize(m + 1);

@@ -55,10 +55,14 @@ inline double exact_sq(const double* a, const double* b, const Metric& metric) {
   return sum;
 }
 
-// The largest double x with sqrt(x) <= distance: a squared distance above it yields a
-// Euclidean distance strictly above `distance`, so comparing squares never loses a tie that
-// only shows after the square root (two adjacent doubles can share one square root).
-double largest_sq_within(double distance);
+// A squared distance above this is certain to give a Euclidean distance above `distance`:
+// every x with sqrt(x) <= distance is below distance^2 (1 + 1.6 eps) (sqrt is correctly
+// rounded), and the product's own rounding and underflow are covered by the margins. It is only
+// a filter: a square at or below it is compared exactly, on (sqrt(square), row).
+inline double square_bound(double distance) {
+  return distance * distance * (1 + 4 * std::numeric_limits<double>::epsilon()) +
+         std::numeric_limits<double>::denorm_min();
+}
 
 struct Neighbor {
   double distance;
@@ -68,23 +72,22 @@ struct Neighbor {
   }
 };
 
-// The k best (distance, row) pairs seen so far for one query: a max-heap on that order.
+// The k best (distance, row) pairs seen so far for one query: a sorted array for small k (the
+// samplers' 2 to 10), a max-heap on that order beyond.
 class TopK {
  public:
-  explicit TopK(int k) : k_(static_cast<size_t>(k)) { heap_.reserve(k_); }
+  explicit TopK(int k) : k_(static_cast<size_t>(k)), sorted_(k <= kSortedUpTo) { items_.reserve(k_); }
   void clear() {
-    heap_.clear();
+    items_.clear();
     bound_sq_ = std::numeric_limits<double>::infinity();
   }
-  bool full() const { return heap_.size() == k_; }
+  bool full() const { return items_.size() == k_; }
   // Squared distances above this cannot enter (+inf until k neighbours are held).
   double bound_sq() const { return bound_sq_; }
   // The k-th distance (+inf until full).
-  double worst_distance() const {
-    return full() ? heap_.front().distance : std::numeric_limits<double>::infinity();
-  }
+  double worst_distance() const { return full() ? worst().distance : std::numeric_limits<double>::infinity(); }
   // The k-th row (only when full).
-  uint32_t worst_row() const { return heap_.front().row; }
+  uint32_t worst_row() const { return worst().row; }
   // Offers a group of equal fitted rows (ascending ids) at exact squared distance `sq`.
   // Returns whether the held set changed.
   bool offer(double sq, std::span<const uint32_t> rows);
@@ -92,14 +95,20 @@ class TopK {
   // all >= min_row can enter.
   bool excludes(double lower_sq, uint32_t min_row) const {
     if (lower_sq > bound_sq_) return true;
-    return full() && min_row > heap_.front().row && std::sqrt(lower_sq) >= heap_.front().distance;
+    return full() && min_row > worst().row && std::sqrt(lower_sq) >= worst().distance;
   }
-  // Writes the k neighbours nearest first; leaves the heap empty.
+  // Writes the k neighbours nearest first; leaves the set empty.
   void drain(uint32_t* rows, double* distances);
 
  private:
+  static constexpr int kSortedUpTo = 16;
+  const Neighbor& worst() const { return sorted_ ? items_.back() : items_.front(); }
+  void insert(const Neighbor& n);
+  void replace_worst(const Neighbor& n);
+
   size_t k_;
-  std::vector<Neighbor> heap_;
+  bool sorted_;                 // items_ ascending; otherwise a max-heap
+  std::vector<Neighbor> items_;
   double bound_sq_ = std::numeric_limits<double>::infinity();
 };
 

@@ -1,5 +1,4 @@
-// The running top-k of one query and the squared-distance bound that lets the kernels compare
-// squares without ever changing a rank decided on the Euclidean distance.
+// The running top-k of one query.
 #include <omp.h>
 
 #include <algorithm>
@@ -10,18 +9,26 @@
 
 namespace fraudkit::knn_detail {
 
-double largest_sq_within(double distance) {
-  constexpr double kInf = std::numeric_limits<double>::infinity();
-  if (distance == kInf) return kInf;
-  // sqrt is correctly rounded and monotone, so {x : sqrt(x) <= distance} is [0, x_max]; the
-  // square lands within an ulp or two of x_max.
-  double x = distance * distance;
-  while (std::sqrt(x) > distance) x = std::nextafter(x, 0.0);
-  for (;;) {
-    const double next = std::nextafter(x, kInf);
-    if (std::sqrt(next) > distance) return x;
-    x = next;
+void TopK::insert(const Neighbor& n) {
+  if (!sorted_) {
+    items_.push_back(n);
+    std::push_heap(items_.begin(), items_.end());
+    return;
   }
+  items_.push_back(n);
+  size_t i = items_.size() - 1;
+  for (; i > 0 && n < items_[i - 1]; --i) items_[i] = items_[i - 1];
+  items_[i] = n;
+}
+
+void TopK::replace_worst(const Neighbor& n) {
+  if (sorted_) {
+    items_.pop_back();
+  } else {
+    std::pop_heap(items_.begin(), items_.end());
+    items_.pop_back();
+  }
+  insert(n);
 }
 
 bool TopK::offer(double sq, std::span<const uint32_t> rows) {
@@ -30,27 +37,24 @@ bool TopK::offer(double sq, std::span<const uint32_t> rows) {
   bool changed = false;
   for (const uint32_t row : rows) {
     const Neighbor candidate{distance, row};
-    if (heap_.size() < k_) {
-      heap_.push_back(candidate);
-      std::push_heap(heap_.begin(), heap_.end());
-    } else if (candidate < heap_.front()) {
-      std::pop_heap(heap_.begin(), heap_.end());
-      heap_.back() = candidate;
-      std::push_heap(heap_.begin(), heap_.end());
+    if (items_.size() < k_) {
+      insert(candidate);
+    } else if (candidate < worst()) {
+      replace_worst(candidate);
     } else {
       break;  // later rows of the group tie on distance with a larger index: they lose too
     }
     changed = true;
   }
-  if (changed && full()) bound_sq_ = largest_sq_within(heap_.front().distance);
+  if (changed && full()) bound_sq_ = square_bound(worst().distance);
   return changed;
 }
 
 void TopK::drain(uint32_t* rows, double* distances) {
-  std::sort_heap(heap_.begin(), heap_.end());
-  for (size_t j = 0; j < heap_.size(); ++j) {
-    rows[j] = heap_[j].row;
-    distances[j] = heap_[j].distance;
+  if (!sorted_) std::sort_heap(items_.begin(), items_.end());
+  for (size_t j = 0; j < items_.size(); ++j) {
+    rows[j] = items_[j].row;
+    distances[j] = items_[j].distance;
   }
   clear();
 }
