@@ -54,7 +54,7 @@ class SmoteN final : public Sampler {
     require_finite(input, kName);
     over::require_codes(input, kName);
 
-    const std::vector<std::vector<double>> embedding = vdm_embedding(input);
+    const std::vector<ColumnVdm> embedding = vdm_embedding(input);
     ResampleResult result;
     result.kept = all_rows(static_cast<size_t>(input.X.rows()));
     result.synthetic.resize(over::total_to_create(target), input.X.cols());
@@ -68,7 +68,7 @@ class SmoteN final : public Sampler {
       RowMatrix embedded(X_class.rows(), X_class.cols());
       for (Eigen::Index i = 0; i < X_class.rows(); ++i)
         for (Eigen::Index c = 0; c < X_class.cols(); ++c)
-          embedded(i, c) = embedding[static_cast<size_t>(c)][static_cast<size_t>(X_class(i, c))];
+          embedded(i, c) = embedding[static_cast<size_t>(c)](X_class(i, c));
       const NearestNeighbors index(embedded, over::knn_options(algorithm_, ctx));
       const KnnResult nn = index.query_self(params_.k_neighbors + 1);
       const RowMatrix modes = mode_rows(X_class, nn);
@@ -87,22 +87,34 @@ class SmoteN final : public Sampler {
   }
 
  private:
-  // Per column, per code: 2 P(class 1 | code) over all rows (0 for codes that never occur, as
-  // imbalanced-learn's nan_to_num; such codes are in no row anyway).
-  static std::vector<std::vector<double>> vdm_embedding(const ResampleInput& input) {
-    std::vector<std::vector<double>> out(static_cast<size_t>(input.X.cols()));
+  // Per column: the distinct codes (sorted) and, for each, 2 P(class 1 | code) over all rows.
+  // Memory follows the distinct codes, whatever their values.
+  struct ColumnVdm {
+    std::vector<double> codes;
+    std::vector<double> embedded;
+    double operator()(double code) const {
+      return embedded[static_cast<size_t>(std::lower_bound(codes.begin(), codes.end(), code) - codes.begin())];
+    }
+  };
+  static std::vector<ColumnVdm> vdm_embedding(const ResampleInput& input) {
+    std::vector<ColumnVdm> out(static_cast<size_t>(input.X.cols()));
+    const auto n = static_cast<size_t>(input.X.rows());
     for (Eigen::Index c = 0; c < input.X.cols(); ++c) {
-      const auto categories = static_cast<size_t>(input.X.col(c).maxCoeff()) + 1;
-      std::vector<int64_t> total(categories, 0), positive(categories, 0);
-      for (Eigen::Index r = 0; r < input.X.rows(); ++r) {
-        const auto code = static_cast<size_t>(input.X(r, c));
-        ++total[code];
-        positive[code] += input.y[static_cast<size_t>(r)];
+      ColumnVdm& col = out[static_cast<size_t>(c)];
+      col.codes.resize(n);
+      for (size_t r = 0; r < n; ++r) col.codes[r] = input.X(static_cast<Eigen::Index>(r), c);
+      std::sort(col.codes.begin(), col.codes.end());
+      col.codes.erase(std::unique(col.codes.begin(), col.codes.end()), col.codes.end());
+      std::vector<int64_t> total(col.codes.size(), 0), positive(col.codes.size(), 0);
+      for (size_t r = 0; r < n; ++r) {
+        const double code = input.X(static_cast<Eigen::Index>(r), c);
+        const auto v = static_cast<size_t>(std::lower_bound(col.codes.begin(), col.codes.end(), code) - col.codes.begin());
+        ++total[v];
+        positive[v] += input.y[r];
       }
-      auto& e = out[static_cast<size_t>(c)];
-      e.resize(categories);
-      for (size_t v = 0; v < categories; ++v)
-        e[v] = total[v] == 0 ? 0.0 : 2.0 * static_cast<double>(positive[v]) / static_cast<double>(total[v]);
+      col.embedded.resize(col.codes.size());
+      for (size_t v = 0; v < col.codes.size(); ++v)
+        col.embedded[v] = 2.0 * static_cast<double>(positive[v]) / static_cast<double>(total[v]);
     }
     return out;
   }

@@ -83,12 +83,12 @@ class Borderline2Fixed:
             if n == 0:
                 continue
             X_class = X[y == cls]
-            nn_m = NearestNeighbors(n_neighbors=self.m + 1).fit(X)
+            nn_m = nn(self.m + 1).fit(X)
             danger = self.inner._in_danger_noise(nn_m, X_class, cls, y, kind="danger")
             if not danger.any():
                 continue
             X_danger = X_class[danger]
-            nn_k = NearestNeighbors(n_neighbors=self.k + 1).fit(X)
+            nn_k = nn(self.k + 1).fit(X)
             nns = nn_k.kneighbors(X_danger, return_distance=False)[:, 1:]
             draws = rng.randint(0, nns.size, size=n)
             rows, cols = draws // nns.shape[1], draws % nns.shape[1]
@@ -98,6 +98,10 @@ class Borderline2Fixed:
             X_out.append(X_danger[rows] + steps[:, None] * (X[targets] - X_danger[rows]))
             y_out.append(np.full(n, cls))
         return np.vstack(X_out), np.concatenate(y_out)
+
+
+def nn(n_neighbors):
+    return NearestNeighbors(n_neighbors=n_neighbors)
 
 
 def make(method, strategy, seed, k, m, shrinkage, categorical):
@@ -112,8 +116,8 @@ def make(method, strategy, seed, k, m, shrinkage, categorical):
     if method == "smoten":
         return ov.SMOTEN(sampling_strategy=s, random_state=seed, k_neighbors=k)
     if method in ("borderline1", "borderline2"):
-        return ov.BorderlineSMOTE(sampling_strategy=s, random_state=seed, k_neighbors=k, m_neighbors=m,
-                                  kind="borderline-" + method[-1])
+        return ov.BorderlineSMOTE(sampling_strategy=s, random_state=seed, k_neighbors=k,
+                                  m_neighbors=m, kind="borderline-" + method[-1])
     if method == "borderline2_fixed":
         return Borderline2Fixed(s, seed, k, m)
     if method == "adasyn":

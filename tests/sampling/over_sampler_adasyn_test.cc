@@ -20,7 +20,8 @@ void expect_adasyn_layout(const Data& d, int k, size_t check) {
   SCOPED_TRACE(d.name);
   const int64_t n = d.count(0) - d.count(1);
   bool near_half = false, ties = false;
-  const std::vector<int64_t> g = testing::over::adasyn_rows_per_seed(d, 1, k, n, &near_half, &ties);
+  const std::vector<int64_t> g =
+      testing::over::adasyn_rows_per_seed(testing::over::adasyn_ratios(d, 1, k, &ties), n, &near_half);
   const ResampleResult r = run_sampler("adasyn", {{"n_neighbors", k}}, d, 9);
   int64_t total = 0;
   for (int64_t v : g) total += v;

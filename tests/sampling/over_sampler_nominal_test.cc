@@ -258,6 +258,17 @@ TEST(OverSamplerNominal, SmotenRowsAreNeighbourhoodModesUnderTheValueDifferenceM
   EXPECT_GT(exact, r.synthetic.rows() / 2);
 }
 
+// The metric and the mode read codes only through equality and order: large, sparse codes give
+// the same rows, relabelled (same seed).
+TEST(OverSamplerNominal, SmotenDependsOnCodesOnlyThroughTheirOrder) {
+  const Data d = categorical_transactions(2000, 10);
+  Data sparse = d;
+  sparse.X = d.X.array() * 100003.0 + 7.0;
+  const ResampleResult a = run_sampler("smoten", {}, d, 4), b = run_sampler("smoten", {}, sparse, 4);
+  ASSERT_EQ(a.synthetic.rows(), b.synthetic.rows());
+  EXPECT_EQ(RowMatrix(a.synthetic.array() * 100003.0 + 7.0), b.synthetic);
+}
+
 // Wide categoricals (1,000 levels per column): memory stays proportional to the data; every
 // voted code is a code some class row holds.
 TEST(OverSamplerNominal, SmotencHandlesWideCategoricals) {

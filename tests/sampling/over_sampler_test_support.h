@@ -367,19 +367,15 @@ inline void expect_category_frequencies_match(const std::vector<const RowMatrix*
 
 namespace fraudkit::testing::over {
 
-// ADASYN's rows per seed (imbalanced-learn's g_i) for class `cls` asked for n rows, by brute
-// force with ties between equally distant rows going to the smaller index (the engine's rule).
-// The ratios are summed plainly (numpy sums pairwise; the two can differ in the last bits, which
-// only matters when a share lands within 1e-9 of a half: `near_half`). `boundary_ties` says
-// whether some class row has equally distant rows straddling its first or its n_neighbors-th
-// neighbour: there, another tie order (scikit-learn's trees) can see other labels and count
-// differently.
-inline std::vector<int64_t> adasyn_rows_per_seed(const Data& d, int cls, int k, int64_t n, bool* near_half,
-                                                 bool* boundary_ties) {
+// ADASYN's per-row ratio for class `cls` (share of other-class rows among each class row's k
+// nearest rows of all the data, itself excluded), by brute force with ties between equally
+// distant rows going to the smaller index (the engine's rule). `boundary_ties` says whether some
+// class row has equally distant rows straddling its first or its k-th neighbour: there, another
+// tie order (scikit-learn's trees) can see other labels and count differently.
+inline std::vector<double> adasyn_ratios(const Data& d, int cls, int k, bool* boundary_ties) {
   const RowMatrix rows = rows_of(d.X, d.y, cls);
   std::vector<std::pair<double, uint32_t>> dist(static_cast<size_t>(d.X.rows()));
   std::vector<double> ratio;
-  double sum = 0;
   *boundary_ties = false;
   for (Eigen::Index q = 0; q < rows.rows(); ++q) {
     for (Eigen::Index j = 0; j < d.X.rows(); ++j) dist[static_cast<size_t>(j)] = {distance(rows, q, d.X, j), static_cast<uint32_t>(j)};
@@ -391,8 +387,16 @@ inline std::vector<int64_t> adasyn_rows_per_seed(const Data& d, int cls, int k, 
     int other = 0;
     for (int j = 1; j <= k; ++j) other += d.y[dist[static_cast<size_t>(j)].second] != cls;
     ratio.push_back(static_cast<double>(other) / k);
-    sum += ratio.back();
   }
+  return ratio;
+}
+
+// imbalanced-learn's g_i = rint(r_i / sum r * n). The ratios are summed plainly (numpy sums
+// pairwise; the two can differ in the last bits, which only matters when a share lands within
+// 1e-9 of a half: `near_half`).
+inline std::vector<int64_t> adasyn_rows_per_seed(const std::vector<double>& ratio, int64_t n, bool* near_half) {
+  double sum = 0;
+  for (double r : ratio) sum += r;
   std::vector<int64_t> g;
   *near_half = false;
   for (double r : ratio) {
