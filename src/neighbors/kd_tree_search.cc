@@ -319,6 +319,40 @@ uint32_t leaf_of(const KdTree::Layout& t, const double* q) {
   return id;
 }
 
+// Splits order[begin, end) into runs of at most max_group queries: recursively at the median of
+// the dimension in which the run's queries spread most. Returns the runs' starts, ascending.
+std::vector<size_t> split_into_groups(const RowMatrix& rows, std::span<const uint32_t> query_rows,
+                                      std::vector<uint32_t>& order, size_t begin, size_t end, size_t max_group) {
+  std::vector<size_t> starts;
+  std::vector<std::pair<size_t, size_t>> pending{{begin, end}};
+  while (!pending.empty()) {
+    const auto [b, e] = pending.back();
+    pending.pop_back();
+    if (e - b <= max_group) {
+      starts.push_back(b);
+      continue;
+    }
+    Eigen::Index dim = 0;
+    double widest = -1;
+    for (Eigen::Index c = 0; c < rows.cols(); ++c) {
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+      for (size_t i = b; i < e; ++i) {
+        lo = std::min(lo, rows(query_rows[order[i]], c));
+        hi = std::max(hi, rows(query_rows[order[i]], c));
+      }
+      if (hi - lo > widest) widest = hi - lo, dim = c;
+    }
+    const size_t mid = b + (e - b) / 2;
+    std::nth_element(order.begin() + static_cast<ptrdiff_t>(b), order.begin() + static_cast<ptrdiff_t>(mid),
+                     order.begin() + static_cast<ptrdiff_t>(e), [&](uint32_t x, uint32_t y) {
+                       return rows(query_rows[x], dim) < rows(query_rows[y], dim);
+                     });
+    pending.emplace_back(mid, e);
+    pending.emplace_back(b, mid);
+  }
+  return starts;
+}
+
 }  // namespace
 
 KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads)
@@ -381,8 +415,9 @@ KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
     return out;
   }
 
-  // Other queries go by the leaf they fall in, in tree order: consecutive groups then walk the
-  // same nodes and leaves, which stay in cache.
+  // Other queries go by the leaf they fall in, in tree order: each group starts from its own
+  // leaf, and consecutive groups walk the same nodes and leaves, which stay in cache. A leaf with
+  // more than kMaxGroup queries has them split at medians until the groups are small and tight.
   const size_t queries = in.query_rows.size();
   const auto query_at = [&](size_t i) { return in.queries->row(in.query_rows[i]).data(); };
   std::vector<uint32_t> leaf_start(queries);
@@ -392,12 +427,20 @@ KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
   for (const uint32_t s : leaf_start) ++offsets[s + 1];
   for (size_t p = 0; p + 1 < offsets.size(); ++p) offsets[p + 1] += offsets[p];
   std::vector<uint32_t> order(queries);
-  for (size_t i = 0; i < queries; ++i) order[offsets[leaf_start[i]]++] = static_cast<uint32_t>(i);
-  std::vector<size_t> group_starts;  // runs of one leaf, at most kMaxGroup queries each
-  for (size_t j = 0; j < queries; ++j)
-    if (j == 0 || leaf_start[order[j]] != leaf_start[order[j - 1]] ||
-        j - group_starts.back() == GroupSearcher::kMaxGroup)
-      group_starts.push_back(j);
+  {
+    std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+    for (size_t i = 0; i < queries; ++i) order[next[leaf_start[i]]++] = static_cast<uint32_t>(i);
+  }
+  std::vector<size_t> buckets;  // where each leaf's run of queries starts
+  for (size_t p = 0; p < tree.points; ++p)
+    if (offsets[p + 1] > offsets[p]) buckets.push_back(p);
+  std::vector<std::vector<size_t>> bucket_groups(buckets.size());
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+  for (size_t b = 0; b < buckets.size(); ++b)
+    bucket_groups[b] = split_into_groups(*in.queries, in.query_rows, order, offsets[buckets[b]],
+                                         offsets[buckets[b] + 1], GroupSearcher::kMaxGroup);
+  std::vector<size_t> group_starts;
+  for (const std::vector<size_t>& starts : bucket_groups) group_starts.insert(group_starts.end(), starts.begin(), starts.end());
   group_starts.push_back(queries);
 
   const size_t groups = group_starts.size() - 1;
