@@ -1,21 +1,23 @@
-// k-d tree search: depth first, nearer child first, a node skipped only when a lower bound on
-// the reported squared distance of every point in it proves none can enter (TopK::excludes).
+// k-d tree search. Queries go in groups of up to 32 that share a leaf (self queries: exactly a
+// leaf's points): the group walks the tree once, nearer child first, skipping a node when the
+// group's bounding box proves that no member can gain from it; at each leaf reached, every
+// member tests the leaf's box against its own current k-th distance before scanning it.
 //
-// Why the bound is safe. For a point p in a node's box and a numeric column c, the gap
+// Why the bounds are safe. For a point p in a node's box and a numeric column c, the gap
 // g = max(0, lo - q, q - hi) satisfies g <= |fl(q - p)| because floating-point subtraction
 // is monotone, hence fl(g * g) <= fl((q - p)^2): every term of the bound is at most the
-// matching term of the reported sum. The bound adds its terms in another order (four lanes,
-// so the additions vectorise); any order of adding d non-negative terms is within (d - 1) u
-// (u = eps / 2) of their exact sum, so scaling the lanes' total down by (1 - (2d + 2) eps) keeps
-// it below the reported in-order sum. The mixed metric adds its terms in column order instead
-// (mismatch_sq for a code outside the box's range) and needs no scaling.
+// matching term of the reported sum, and added in the same column order (one vector lane per
+// query) the bound cannot exceed the reported squared distance. The group's box-to-box bound
+// has smaller gaps still, but adds its terms in four lanes across columns; any order of adding
+// d non-negative terms is within (d - 1) u (u = eps / 2) of their exact sum, so that total is
+// scaled down by (1 - (2d + 2) eps). The mixed metric adds mismatch_sq for a code outside the
+// box's range (for the group: code ranges that do not meet), always in column order.
 // A node whose bound ties the k-th distance is still skipped when all its rows come after the
 // k-th neighbour's (each node keeps its smallest row): this keeps duplicate-heavy data, where
 // the k-th distance is often 0, from walking every box that touches the query.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <cstdio>
 #include <limits>
 
 #include "neighbors/kd_tree_layout.h"
@@ -23,7 +25,7 @@
 namespace fraudkit::knn_detail {
 namespace {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__) && !defined(FRAUDKIT_NOCLONE)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
 // AVX2 without FMA: a fused multiply-add would round the leaf distances differently from
 // exact_sq, and every path must report the same bits.
 #define FRAUDKIT_KNN_CLONES __attribute__((target_clones("default", "avx2")))
@@ -118,18 +120,9 @@ void query_gaps_sq(const double* lo, const double* hi, const double* queries, si
   }
 }
 
-#ifdef KNN_STATS
-thread_local size_t stat_nodes = 0, stat_leaves = 0, stat_points = 0, stat_queries = 0, stat_leaf_checks = 0;
-struct StatPrint { ~StatPrint() { if (stat_queries) std::fprintf(stderr, "queries %zu group nodes/q %.1f leaf checks/q %.1f leaves/q %.1f points/q %.1f\n", stat_queries, double(stat_nodes)/stat_queries, double(stat_leaf_checks)/stat_queries, double(stat_leaves)/stat_queries, double(stat_points)/stat_queries); } };
-StatPrint stat_print;
-#define STAT(x) x
-#else
-#define STAT(x)
-#endif
-
-// Searches a group of queries that fall in the same leaf together: one walk of the tree, pruned
-// with the group's bounding box against the loosest of the queries' current bounds, and at each
-// leaf reached, each query's own test before its scan. The walk's cost is shared by the group.
+// Searches a group of nearby queries together: one walk of the tree, pruned with the group's
+// bounding box against the loosest of the queries' current bounds, and at each leaf reached,
+// each query's own test before its scan. The walk's cost is shared by the group.
 class GroupSearcher {
  public:
   static constexpr size_t kMaxGroup = 32;  // a multiple of 4 (query_gaps_sq's lanes)
@@ -159,7 +152,6 @@ class GroupSearcher {
       stack_.pop_back();
       const KdNode& node = t_.nodes[id];
       if (group_excludes(bound, node.min_row)) continue;
-      STAT(++stat_nodes);
       if (node.is_leaf()) {
         visit_leaf(node);
         refresh_group_bound();
@@ -186,7 +178,6 @@ class GroupSearcher {
   template <typename Coordinate>
   void load(size_t count, const Coordinate& coordinate) {
     count_ = count;
-    STAT(stat_queries += count_);
     std::fill(group_lo_.begin(), group_lo_.end(), std::numeric_limits<double>::infinity());
     std::fill(group_hi_.begin(), group_hi_.end(), -std::numeric_limits<double>::infinity());
     const size_t dims = static_cast<size_t>(t_.dims);
@@ -274,9 +265,7 @@ class GroupSearcher {
     double bounds[kMaxGroup];
     query_bounds_sq(id, bounds);
     for (size_t i = 0; i < count_; ++i) {
-      STAT(++stat_leaf_checks);
       if (tops_[i].excludes(bounds[i], node.min_row)) continue;
-      STAT(++stat_leaves; stat_points += node.end - node.begin);
       scanned_ += node.end - node.begin;
       scan_leaf(node, query(i), tops_[i]);
     }

@@ -172,6 +172,15 @@ TEST(NearestNeighbors, SelfQueryFindsTheFirstEqualRowFirst) {
   }
 }
 
+TEST(NearestNeighbors, ManyQueriesAgainstFewPointsMatchNaive) {
+  // NearMiss's shape: thousands of majority rows against a few minority points, so many
+  // queries fall in each leaf and are searched in sub-groups.
+  const RowMatrix points = random_matrix(90, 4, 25);
+  RowMatrix queries = random_matrix(4000, 4, 26, 3.0);
+  queries.bottomRows(1000) = small_set_matrix(1000, 4, 3, 27);  // and many equal queries
+  expect_matches_naive(points, queries, {1, 3, 90}, "few points");
+}
+
 TEST(NearestNeighbors, KEqualToSizeReturnsEveryPointInOrder) {
   const RowMatrix points = random_matrix(97, 3, 21);
   expect_matches_naive(points, random_matrix(10, 3, 22), {97}, "k=size");
