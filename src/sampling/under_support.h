@@ -39,8 +39,8 @@ KnnOptions knn_options(KnnAlgorithm algorithm, const RunContext& ctx);
 std::array<bool, 2> targeted_classes(const std::map<int, int64_t>& target);
 
 // imbalanced-learn's TomekLinks core: rows of targeted classes that form a Tomek link are
-// removed; the rest are returned in input order. `links` (optional) receives the number of
-// link members removed. `sampler` names the caller in error messages.
+// removed; the rest are returned in input order. `removed` (optional) receives the number of
+// link members removed, `used` the search algorithm. `sampler` names the caller in errors.
 std::vector<uint32_t> tomek_kept(const RowMatrix& X, std::span<const uint8_t> y,
                                  std::array<bool, 2> targeted, const KnnOptions& knn,
                                  std::string_view sampler, int64_t* removed = nullptr,

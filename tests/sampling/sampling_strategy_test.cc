@@ -65,16 +65,12 @@ std::vector<StrategyCase> all_cases() {
       1.0, 0.5, 0.1, 0.05, 1.0 / 3, 0.999, 0.001,
       {{"0", 5}, {"1", 5}}, {{"0", 200}}, {{"1", 200}}, {{"1", 5}}, {{"0", 0}}, {{"0", 10}, {"1", 100}},
       {{"0", 100}, {"1", 10}}, {{"0", 1000}, {"1", 1000}}, {{"0", -1}}, {{"0", 5}, {"1", -1}}};
-  // Equal class counts are left out of the ratio cases: see RatioWithEqualCountsTargetsClassOne.
-  const std::vector<std::array<int64_t, 2>> counts = {{100, 10}, {10, 100}, {7, 3}, {1, 1000}, {1000, 1}, {1, 2}};
+  const std::vector<std::array<int64_t, 2>> counts = {{100, 10}, {10, 100}, {7, 3}, {1, 1000}, {1000, 1}, {1, 2}, {50, 50}};
   std::vector<StrategyCase> out;
   for (const auto& s : strategies)
     for (const auto& n : counts)
       for (SamplingType t : {SamplingType::kOverSampling, SamplingType::kUnderSampling, SamplingType::kCleanSampling})
         out.push_back({s, n, t});
-  for (const char* s : {"auto", "minority", "majority", "not minority", "not majority", "all"})
-    for (SamplingType t : {SamplingType::kOverSampling, SamplingType::kUnderSampling, SamplingType::kCleanSampling})
-      out.push_back({s, {50, 50}, t});
   return out;
 }
 
