@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <future>
 #include <map>
@@ -67,8 +68,14 @@ void expect_adasyn_counts(const Data& d, const std::string& strategy, std::array
     }
     any_ties |= ties;
     if (ties) {
-      EXPECT_LE(std::abs(ours[static_cast<size_t>(cls)] - theirs[static_cast<size_t>(cls)]), std::max<int64_t>(2, n / 100))
-          << "class " << cls;
+      const int64_t difference = std::abs(ours[static_cast<size_t>(cls)] - theirs[static_cast<size_t>(cls)]);
+      EXPECT_LE(difference, std::max<int64_t>(2, n / 100)) << "class " << cls;
+      if (difference > 0) {
+        std::string key = "adasyn_difference_" + d.name + "_" + strategy;
+        for (char& ch : key)
+          if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+        ::testing::Test::RecordProperty(key, std::to_string(difference) + " of " + std::to_string(n));
+      }
     } else {
       EXPECT_EQ(ours[static_cast<size_t>(cls)], theirs[static_cast<size_t>(cls)]) << "class " << cls;
     }
