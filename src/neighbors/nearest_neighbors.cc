@@ -149,6 +149,8 @@ KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
   if (queries.cols() != impl_->points->cols())
     throw UsageError("nearest neighbours: queries have " + std::to_string(queries.cols()) +
                      " columns, the fitted points " + std::to_string(impl_->points->cols()));
+  if (static_cast<uint64_t>(queries.rows()) >= std::numeric_limits<uint32_t>::max())
+    throw UsageError("nearest neighbours: at most 4294967294 queries at once, got " + std::to_string(queries.rows()));
   if (&queries == impl_->points) return query_self(k);
   check_finite(queries, "queries", impl_->threads);
   const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, impl_->threads);
