@@ -87,7 +87,7 @@ void expect_adasyn_counts(const Data& d, const std::string& strategy, std::array
 
 const std::vector<std::string> kNumericSamplers = {"ros", "smote", "borderline1", "borderline2", "adasyn"};
 
-// Every shared dataset (the big ones thinned to at most min(3,000, 90,000 / columns) negatives
+// Every shared dataset (the big ones thinned to at most min(2,000, 60,000 / columns) negatives
 // and a fifth of that in positives; the same rows go to imbalanced-learn), every numeric over-sampler, every strategy: rows per class
 // after resampling equal imbalanced-learn's. Exceptions, each explained in docs/samplers_over.md:
 // - "minority": imbalanced-learn 0.10's parameter validation refuses it for over-samplers
@@ -113,7 +113,7 @@ TEST(OverSamplerContract, ClassCountsMatchImbalancedLearnForEveryStrategyOnEvery
     std::string header;
     std::getline(in, header);
     const auto features = static_cast<int64_t>(std::count(header.begin(), header.end(), ','));  // label is last
-    const int64_t negatives = std::min<int64_t>(3000, 90000 / features);
+    const int64_t negatives = std::min<int64_t>(2000, 60000 / features);
     data.push_back(testing::over::load_shared(strip_csv(file), negatives, std::min<int64_t>(800, negatives / 5)));
     const auto path = dir / file;
     testing::over::write_data_csv(path, data.back());
