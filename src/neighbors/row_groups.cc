@@ -1,7 +1,7 @@
 // Groups equal rows: hash every row, bucket the rows by the hash's top bits (a stable counting
 // sort), sort each small bucket by (hash, row), then split runs of equal hashes into groups of
 // truly equal rows. Linear in the data apart from the tiny per-bucket sorts, and free of
-// per-row allocations; 1M x 10 takes a few tens of milliseconds.
+// per-row allocations (1M x 10: about 0.1 s on one thread).
 #include <algorithm>
 #include <bit>
 #include <cstring>
