@@ -104,7 +104,7 @@ class Builder {
     const uint32_t mid = begin + (end - begin) / 2;
     double median;
     if (end - begin > kSampledMedianAbove) {
-      const uint32_t step = (end - begin) / kMedianSample;
+      const auto step = static_cast<uint32_t>((end - begin) / kMedianSample);  // end - begin fits in uint32_t
       scratch.clear();
       for (uint32_t i = begin; i < end && scratch.size() < kMedianSample; i += step) scratch.push_back({x[order_[i]], 0});
       const auto sample_mid = scratch.begin() + static_cast<ptrdiff_t>(scratch.size() / 2);
