@@ -72,6 +72,8 @@ Metric make_metric(const RowMatrix& points, const KnnOptions& options) {
 constexpr int kAlwaysTreeDims = 12;
 constexpr size_t kAlwaysTreeRows = 2000;
 constexpr double kBruteScanFraction = 0.4;
+// Fewer rows than this (distinct queries for a tree search) run on one thread.
+constexpr size_t kParallelRows = 8192;
 
 bool prefer_brute(const KdTree& tree, size_t distinct_rows) {
   const int k = static_cast<int>(std::min<size_t>(5, distinct_rows));
@@ -111,11 +113,17 @@ struct NearestNeighbors::Impl {
                        std::to_string(points->rows()) + " fitted points");
   }
 
+  // Small jobs run on the calling thread: waking a team costs more than they do (tens of
+  // milliseconds when the cores are busy with other work).
+  int threads_for(size_t rows) const { return rows >= kParallelRows ? threads : 1; }
+
   KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, int k) const {
     const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_groups.first,
                                         &query_groups == &groups};
-    KnnResult distinct = tree ? tree->search(input, k, threads) : knn_detail::brute_force_search(input, k, threads);
-    return expand(std::move(distinct), query_groups.group_of, threads);
+    const size_t work = query_groups.size() * (tree ? 1 : groups.size() / 64 + 1);
+    const int team = threads_for(work);
+    KnnResult distinct = tree ? tree->search(input, k, team) : knn_detail::brute_force_search(input, k, team);
+    return expand(std::move(distinct), query_groups.group_of, threads_for(query_groups.group_of.size()));
   }
 };
 
@@ -128,11 +136,12 @@ NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) 
   impl.points = &points;
   impl.metric = make_metric(points, options);
   impl.threads = knn_detail::resolve_threads(options.threads);
-  check_finite(points, "fitted points", impl.threads);
-  impl.groups = knn_detail::group_equal_rows(points, impl.metric, impl.threads);
+  const int threads = impl.threads_for(static_cast<size_t>(points.rows()));
+  check_finite(points, "fitted points", threads);
+  impl.groups = knn_detail::group_equal_rows(points, impl.metric, threads);
   impl.algorithm = options.algorithm == KnnAlgorithm::kAuto ? KnnAlgorithm::kKdTree : options.algorithm;
   if (impl.algorithm == KnnAlgorithm::kKdTree)
-    impl.tree = std::make_unique<KdTree>(points, impl.groups, impl.metric, impl.threads);
+    impl.tree = std::make_unique<KdTree>(points, impl.groups, impl.metric, threads);
   if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed() &&
       impl.groups.size() >= kAlwaysTreeRows && prefer_brute(*impl.tree, impl.groups.size())) {
     impl.algorithm = KnnAlgorithm::kBrute;
@@ -152,8 +161,9 @@ KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
   if (static_cast<uint64_t>(queries.rows()) >= std::numeric_limits<uint32_t>::max())
     throw UsageError("nearest neighbours: at most 4294967294 queries at once, got " + std::to_string(queries.rows()));
   if (&queries == impl_->points) return query_self(k);
-  check_finite(queries, "queries", impl_->threads);
-  const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, impl_->threads);
+  const int threads = impl_->threads_for(static_cast<size_t>(queries.rows()));
+  check_finite(queries, "queries", threads);
+  const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, threads);
   return impl_->search(queries, query_groups, k);
 }
 
