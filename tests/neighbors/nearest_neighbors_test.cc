@@ -181,6 +181,13 @@ TEST(NearestNeighbors, ManyQueriesAgainstFewPointsMatchNaive) {
   expect_matches_naive(points, queries, {1, 3, 90}, "few points");
 }
 
+TEST(NearestNeighbors, LargeEnoughToRunInParallelMatchesNaive) {
+  // Small jobs stay on one thread; this one is big enough for the parallel build and searches.
+  RowMatrix points = random_matrix(12000, 4, 28);
+  points.bottomRows(4000) = small_set_matrix(4000, 4, 4, 29);
+  expect_matches_naive(points, random_matrix(9000, 4, 30), {3}, "parallel");
+}
+
 TEST(NearestNeighbors, KEqualToSizeReturnsEveryPointInOrder) {
   const RowMatrix points = random_matrix(97, 3, 21);
   expect_matches_naive(points, random_matrix(10, 3, 22), {97}, "k=size");
