@@ -7,9 +7,8 @@
 //
 // The top of the tree is split serially until every pending node is small (m / 64 points);
 // those subtrees are built in parallel into local node lists, then spliced in a fixed order, so
-// the layout does not depend on the thread count. While the nodes are bigger than the caches,
-// the values are rewritten in tree order every three levels (a node's points then sit together
-// in memory). Tight boxes and smallest rows are computed bottom-up at the end: leaves from
+// the layout does not depend on the thread count. Before the subtrees are built, the values are
+// rewritten in tree order (each subtree's points then sit together in memory). Tight boxes and smallest rows are computed bottom-up at the end: leaves from
 // their points, internal nodes from their two children.
 #include <algorithm>
 #include <cmath>
@@ -229,18 +228,14 @@ void build_kd_tree(KdTree::Layout& t, const RowMatrix& rows, int threads) {
   for (size_t g = 0; g < m; ++g) order[g] = group_of_position[g] = static_cast<uint32_t>(g);
   const Builder builder(values, *t.metric, order);
 
-  // The top, serially, breadth first; nodes of at most `small` points are left for the tasks.
-  // The values are put in tree order every few levels while the nodes are bigger than the cache.
+  // The top, serially, breadth first; nodes of at most `small` points are left for the tasks,
+  // which get the values in tree order so that each one's points sit together in memory.
+  // (Reordering every few levels of the top as well measured slower: 0.48 s -> 0.57 s for 1M.)
   const uint32_t small = std::max<uint32_t>(4096, static_cast<uint32_t>(m / 64));
   std::vector<std::pair<double, uint32_t>> scratch;
   t.nodes.assign(1, {0, static_cast<uint32_t>(m), 0, 0, 0});
   std::vector<uint32_t> tasks;
-  uint32_t level_end = 1, level = 0;
   for (uint32_t id = 0; id < t.nodes.size(); ++id) {
-    if (id == level_end) {
-      level_end = static_cast<uint32_t>(t.nodes.size());
-      if (++level % 3 == 0) reorder(values, order, group_of_position, threads);
-    }
     if (t.nodes[id].end - t.nodes[id].begin <= small) {
       tasks.push_back(id);
       continue;
