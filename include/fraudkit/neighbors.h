@@ -41,10 +41,14 @@ struct KnnOptions {
   // distance.
   std::vector<uint8_t> categorical;
   double mismatch_sq = 0;
+  // false: KnnResult::distances stays empty (callers that need only the neighbours' rows,
+  // such as Tomek links and ENN, save 8 bytes per neighbour).
+  bool return_distances = true;
 };
 
 // n_queries x k neighbours, row-major. indices are fitted-row indices (0-based positions in
-// the matrix given to NearestNeighbors), distances are Euclidean (not squared).
+// the matrix given to NearestNeighbors), distances are Euclidean (not squared); distances is
+// empty when KnnOptions::return_distances is false.
 struct KnnResult {
   int k = 0;
   std::vector<uint32_t> indices;
@@ -70,6 +74,9 @@ class NearestNeighbors {
   // k nearest fitted points of every row of `queries` (same column count), nearest first.
   // Throws UsageError when k < 1 or k > number of fitted points.
   KnnResult query(const RowMatrix& queries, int k) const;
+  // Same, for the rows `rows` of `matrix` (no copy): result row i belongs to matrix row rows[i].
+  // Callers with many queries can pass them in slices to bound the result's size.
+  KnnResult query(const RowMatrix& matrix, std::span<const uint32_t> rows, int k) const;
   // Same, for the fitted points themselves (each point is among its own candidates).
   KnnResult query_self(int k) const;
 

@@ -151,8 +151,8 @@ void search_query_block(const SearchInput& in, const CentredPoints& centred, con
   }
   const size_t k = static_cast<size_t>(out.k);
   for (Index i = 0; i < rows; ++i) {
-    const size_t at = static_cast<size_t>(begin + i) * k;
-    block.tops[static_cast<size_t>(i)].drain(out.indices.data() + at, out.distances.data() + at);
+    const size_t query = static_cast<size_t>(begin + i);
+    block.tops[static_cast<size_t>(i)].drain(out.indices.data() + query * k, distances_of(out, query));
   }
 }
 
@@ -162,7 +162,7 @@ KnnResult product_search(const SearchInput& in, int k, int threads) {
   KnnResult out;
   out.k = k;
   out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
-  out.distances.resize(out.indices.size());
+  if (in.distances) out.distances.resize(out.indices.size());
   const Index queries = static_cast<Index>(in.query_rows.size());
   const Index blocks = (queries + kQueryBlock - 1) / kQueryBlock;
 #pragma omp parallel num_threads(threads)
@@ -183,7 +183,7 @@ KnnResult exact_search(const SearchInput& in, int k, int threads) {
   KnnResult out;
   out.k = k;
   out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
-  out.distances.resize(out.indices.size());
+  if (in.distances) out.distances.resize(out.indices.size());
   const RowGroups& groups = *in.groups;
 #pragma omp parallel num_threads(threads)
   {
@@ -195,7 +195,7 @@ KnnResult exact_search(const SearchInput& in, int k, int threads) {
         const double sq = exact_sq(query, in.points->row(groups.first[g]).data(), *in.metric);
         if (sq <= top.bound_sq()) top.offer(sq, groups.rows_of(g));
       }
-      top.drain(out.indices.data() + i * static_cast<size_t>(k), out.distances.data() + i * static_cast<size_t>(k));
+      top.drain(out.indices.data() + i * static_cast<size_t>(k), distances_of(out, i));
     }
   }
   return out;

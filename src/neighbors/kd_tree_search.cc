@@ -169,7 +169,7 @@ class GroupSearcher {
     }
     const size_t k = static_cast<size_t>(out.k);
     for (size_t i = 0; i < count_; ++i)
-      tops_[i].drain(out.indices.data() + members[i] * k, out.distances.data() + members[i] * k);
+      tops_[i].drain(out.indices.data() + members[i] * k, distances_of(out, members[i]));
   }
 
  private:
@@ -382,7 +382,7 @@ KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
   KnnResult out;
   out.k = k;
   out.indices.resize(in.query_rows.size() * static_cast<size_t>(k));
-  out.distances.resize(out.indices.size());
+  if (in.distances) out.distances.resize(out.indices.size());
   if (in.query_rows.empty()) return out;
 
   if (in.self) {

@@ -97,7 +97,7 @@ class TopK {
     if (lower_sq > bound_sq_) return true;
     return full() && min_row > worst().row && std::sqrt(lower_sq) >= worst().distance;
   }
-  // Writes the k neighbours nearest first; leaves the set empty.
+  // Writes the k neighbours nearest first (distances may be null); leaves the set empty.
   void drain(uint32_t* rows, double* distances);
 
  private:
@@ -126,7 +126,10 @@ struct RowGroups {
     return {members.data() + offsets[group], offsets[group + 1] - offsets[group]};
   }
 };
-RowGroups group_equal_rows(const RowMatrix& rows, const Metric& metric, int threads);
+// With `subset`, only the rows subset[0], subset[1], ... of `rows` are grouped and "row i" in the
+// result means subset[i].
+RowGroups group_equal_rows(const RowMatrix& rows, const Metric& metric, int threads,
+                           std::span<const uint32_t> subset = {});
 
 // What one search needs: the fitted rows and their groups, and the distinct query rows.
 // The result has one row of k neighbours per entry of query_rows.
@@ -137,7 +140,13 @@ struct SearchInput {
   const RowMatrix* queries = nullptr;
   std::span<const uint32_t> query_rows;
   bool self = false;  // the queries are the fitted groups themselves (query_rows == groups->first)
+  bool distances = true;  // fill KnnResult::distances
 };
+
+// Where query `query`'s k distances go: null when the result carries no distances.
+inline double* distances_of(KnnResult& out, size_t query) {
+  return out.distances.empty() ? nullptr : out.distances.data() + query * static_cast<size_t>(out.k);
+}
 
 KnnResult brute_force_search(const SearchInput& input, int k, int threads);
 

@@ -28,14 +28,16 @@ std::string to_string(KnnAlgorithm a) {
 
 namespace {
 
-// DataError naming the first (row, column) holding NaN or an infinity, if any.
-void check_finite(const RowMatrix& m, const char* what, int threads) {
-  const Eigen::Index rows = m.rows();
-  Eigen::Index first_bad = rows;
+// DataError naming the first (row, column) holding NaN or an infinity, if any; with `subset`,
+// only those rows are checked.
+void check_finite(const RowMatrix& m, const char* what, int threads, std::span<const uint32_t> subset = {}) {
+  const Eigen::Index rows = subset.empty() ? m.rows() : static_cast<Eigen::Index>(subset.size());
+  const auto row_at = [&](Eigen::Index i) { return subset.empty() ? i : static_cast<Eigen::Index>(subset[static_cast<size_t>(i)]); };
+  Eigen::Index first_bad = m.rows();
 #pragma omp parallel for schedule(static) reduction(min : first_bad) num_threads(threads)
-  for (Eigen::Index r = 0; r < rows; ++r)
-    if (!m.row(r).allFinite()) first_bad = std::min(first_bad, r);
-  if (first_bad == rows) return;
+  for (Eigen::Index i = 0; i < rows; ++i)
+    if (!m.row(row_at(i)).allFinite()) first_bad = std::min(first_bad, row_at(i));
+  if (first_bad == m.rows()) return;
   Eigen::Index c = 0;
   while (std::isfinite(m(first_bad, c))) ++c;
   const double v = m(first_bad, c);
@@ -88,11 +90,12 @@ KnnResult expand(KnnResult distinct, const std::vector<uint32_t>& group_of, int 
   KnnResult out;
   out.k = distinct.k;
   out.indices.resize(group_of.size() * k);
-  out.distances.resize(out.indices.size());
+  const bool distances = !distinct.distances.empty();
+  if (distances) out.distances.resize(out.indices.size());
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (size_t r = 0; r < group_of.size(); ++r) {
     std::copy_n(distinct.indices.begin() + group_of[r] * k, k, out.indices.begin() + r * k);
-    std::copy_n(distinct.distances.begin() + group_of[r] * k, k, out.distances.begin() + r * k);
+    if (distances) std::copy_n(distinct.distances.begin() + group_of[r] * k, k, out.distances.begin() + r * k);
   }
   return out;
 }
@@ -104,6 +107,7 @@ struct NearestNeighbors::Impl {
   Metric metric;
   int threads = 1;
   KnnAlgorithm algorithm = KnnAlgorithm::kBrute;
+  bool return_distances = true;
   RowGroups groups;
   std::unique_ptr<KdTree> tree;
 
@@ -117,9 +121,11 @@ struct NearestNeighbors::Impl {
   // milliseconds when the cores are busy with other work).
   int threads_for(size_t rows) const { return rows >= kParallelRows ? threads : 1; }
 
-  KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, int k) const {
-    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_groups.first,
-                                        &query_groups == &groups};
+  // `query_rows`: per query group, its row of `queries`.
+  KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, std::span<const uint32_t> query_rows,
+                   int k) const {
+    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_rows,
+                                        &query_groups == &groups, return_distances};
     const size_t work = query_groups.size() * (tree ? 1 : groups.size() / 64 + 1);
     const int team = threads_for(work);
     KnnResult distinct = tree ? tree->search(input, k, team) : knn_detail::brute_force_search(input, k, team);
@@ -135,6 +141,7 @@ NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) 
     throw UsageError("nearest neighbours: at most 4294967294 fitted points, got " + std::to_string(points.rows()));
   impl.points = &points;
   impl.metric = make_metric(points, options);
+  impl.return_distances = options.return_distances;
   impl.threads = knn_detail::resolve_threads(options.threads);
   const int threads = impl.threads_for(static_cast<size_t>(points.rows()));
   check_finite(points, "fitted points", threads);
@@ -164,12 +171,29 @@ KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
   const int threads = impl_->threads_for(static_cast<size_t>(queries.rows()));
   check_finite(queries, "queries", threads);
   const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, threads);
-  return impl_->search(queries, query_groups, k);
+  return impl_->search(queries, query_groups, query_groups.first, k);
+}
+
+KnnResult NearestNeighbors::query(const RowMatrix& matrix, std::span<const uint32_t> rows, int k) const {
+  impl_->check_k(k);
+  if (matrix.cols() != impl_->points->cols())
+    throw UsageError("nearest neighbours: queries have " + std::to_string(matrix.cols()) +
+                     " columns, the fitted points " + std::to_string(impl_->points->cols()));
+  for (const uint32_t r : rows)
+    if (r >= static_cast<uint64_t>(matrix.rows()))
+      throw UsageError("nearest neighbours: query row " + std::to_string(r) + " is outside the " +
+                       std::to_string(matrix.rows()) + "-row matrix");
+  const int threads = impl_->threads_for(rows.size());
+  check_finite(matrix, "queries", threads, rows);
+  const RowGroups query_groups = knn_detail::group_equal_rows(matrix, impl_->metric, threads, rows);
+  std::vector<uint32_t> query_rows(query_groups.size());
+  for (size_t g = 0; g < query_rows.size(); ++g) query_rows[g] = rows[query_groups.first[g]];
+  return impl_->search(matrix, query_groups, query_rows, k);
 }
 
 KnnResult NearestNeighbors::query_self(int k) const {
   impl_->check_k(k);
-  return impl_->search(*impl_->points, impl_->groups, k);
+  return impl_->search(*impl_->points, impl_->groups, impl_->groups.first, k);
 }
 
 KnnAlgorithm NearestNeighbors::algorithm() const { return impl_->algorithm; }

@@ -65,12 +65,17 @@ std::vector<uint32_t> order_by_hash(const std::vector<uint64_t>& hashes, std::ve
 
 }  // namespace
 
-RowGroups group_equal_rows(const RowMatrix& rows, const Metric& metric, int threads) {
-  const size_t n = static_cast<size_t>(rows.rows());
+RowGroups group_equal_rows(const RowMatrix& matrix, const Metric& metric, int threads,
+                           std::span<const uint32_t> subset) {
+  const size_t n = subset.empty() ? static_cast<size_t>(matrix.rows()) : subset.size();
+  // Row r of the grouping: row r of the matrix, or of the subset.
+  const auto row = [&](size_t r) {
+    return matrix.row(static_cast<Eigen::Index>(subset.empty() ? r : subset[r])).data();
+  };
   const std::vector<int> columns = compared_columns(metric);
   std::vector<uint64_t> hashes(n);
 #pragma omp parallel for schedule(static) num_threads(threads)
-  for (size_t r = 0; r < n; ++r) hashes[r] = hash_row(rows.row(static_cast<Eigen::Index>(r)).data(), columns);
+  for (size_t r = 0; r < n; ++r) hashes[r] = hash_row(row(r), columns);
 
   std::vector<size_t> bucket_offsets;
   const std::vector<uint32_t> order = order_by_hash(hashes, bucket_offsets, threads);
@@ -85,9 +90,9 @@ RowGroups group_equal_rows(const RowMatrix& rows, const Metric& metric, int thre
     for (size_t i = bucket_offsets[b]; i < bucket_offsets[b + 1]; ++i) {
       const uint32_t r = order[i];
       if (i == bucket_offsets[b] || hashes[order[i - 1]] != hashes[r]) firsts.clear();
-      const double* values = rows.row(r).data();
+      const double* values = row(r);
       const auto same = std::find_if(firsts.begin(), firsts.end(), [&](uint32_t f) {
-        return rows_equal(rows.row(f).data(), values, columns);
+        return rows_equal(row(f), values, columns);
       });
       if (same == firsts.end()) {
         firsts.push_back(r);

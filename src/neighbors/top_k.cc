@@ -54,7 +54,7 @@ void TopK::drain(uint32_t* rows, double* distances) {
   if (!sorted_) std::sort_heap(items_.begin(), items_.end());
   for (size_t j = 0; j < items_.size(); ++j) {
     rows[j] = items_[j].row;
-    distances[j] = items_[j].distance;
+    if (distances) distances[j] = items_[j].distance;
   }
   clear();
 }

@@ -94,6 +94,21 @@ constexpr KnnAlgorithm kBoth[] = {KnnAlgorithm::kBrute, KnnAlgorithm::kKdTree};
 void expect_matches_naive(const RowMatrix& points, const RowMatrix& queries, const std::vector<int>& ks,
                           const std::string& what, const std::vector<uint8_t>& categorical = {},
                           double mismatch_sq = 0) {
+  // The queries again, as the last rows of [points; queries] taken in reverse order.
+  RowMatrix stacked(points.rows() + queries.rows(), points.cols());
+  stacked << points, queries;
+  std::vector<uint32_t> reversed_query_rows;
+  for (Eigen::Index i = queries.rows(); i-- > 0;) reversed_query_rows.push_back(static_cast<uint32_t>(points.rows() + i));
+  const auto reversed = [](const KnnResult& r) {
+    KnnResult out = r;
+    const size_t k = static_cast<size_t>(r.k), n = r.queries();
+    for (size_t q = 0; q < n; ++q)
+      for (size_t j = 0; j < k; ++j) {
+        out.indices[q * k + j] = r.indices[(n - 1 - q) * k + j];
+        out.distances[q * k + j] = r.distances[(n - 1 - q) * k + j];
+      }
+    return out;
+  };
   for (const int k : ks) {
     const KnnResult self_expected = naive_knn(points, points, k, categorical, mismatch_sq);
     const KnnResult other_expected = naive_knn(points, queries, k, categorical, mismatch_sq);
@@ -105,6 +120,16 @@ void expect_matches_naive(const RowMatrix& points, const RowMatrix& queries, con
         EXPECT_EQ(nn.algorithm(), algorithm);
         expect_same(self_expected, nn.query_self(k), label + " self");
         expect_same(other_expected, nn.query(queries, k), label + " queries");
+        expect_same(other_expected, reversed(nn.query(stacked, reversed_query_rows, k)),
+                    label + " queries as rows of a larger matrix");
+
+        KnnOptions indices_only = with(algorithm, threads, categorical, mismatch_sq);
+        indices_only.return_distances = false;
+        const NearestNeighbors lean(points, indices_only);
+        const KnnResult self_rows = lean.query_self(k), other_rows = lean.query(queries, k);
+        EXPECT_TRUE(self_rows.distances.empty() && other_rows.distances.empty()) << label;
+        EXPECT_EQ(self_rows.indices, self_expected.indices) << label << " self, indices only";
+        EXPECT_EQ(other_rows.indices, other_expected.indices) << label << " queries, indices only";
       }
     }
   }
@@ -297,6 +322,14 @@ TEST(NearestNeighbors, BadKAndMismatchedShapesAreUsageErrors) {
     EXPECT_NO_THROW(nn.query_self(20));
     EXPECT_THROW(nn.query(random_matrix(4, 3, 82), 21), UsageError);
     EXPECT_THROW(nn.query(random_matrix(4, 2, 82), 1), UsageError);
+    const RowMatrix queries = random_matrix(4, 3, 83);
+    const std::vector<uint32_t> outside{1, 4};
+    EXPECT_THROW(nn.query(queries, outside, 1), UsageError);
+    RowMatrix with_nan = queries;
+    with_nan(2, 1) = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<uint32_t> clean_rows{0, 3}, nan_row{3, 2};
+    EXPECT_NO_THROW(nn.query(with_nan, clean_rows, 1));  // only the listed rows are read
+    EXPECT_THROW(nn.query(with_nan, nan_row, 1), DataError);
     EXPECT_EQ(nn.size(), 20u);
   }
   EXPECT_THROW(NearestNeighbors(points, with(KnnAlgorithm::kBrute, 0, {1, 0})), UsageError);
