@@ -33,22 +33,6 @@ namespace {
 #define FRAUDKIT_KNN_CLONES
 #endif
 
-// Squared distances from q to `count` consecutive points of a column-major block whose
-// columns are `stride` apart: per point, exact_sq's operations in exact_sq's order (one
-// vector lane per point).
-FRAUDKIT_KNN_CLONES
-void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out) {
-  for (size_t i = 0; i < count; ++i) out[i] = 0;
-  for (int c = 0; c < dims; ++c) {
-    const double* x = coords + static_cast<size_t>(c) * stride;
-    const double qc = q[c];
-    for (size_t i = 0; i < count; ++i) {
-      const double d = qc - x[i];
-      out[i] += d * d;
-    }
-  }
-}
-
 void block_squares_mixed(const double* coords, size_t stride, size_t count, const double* q, const Metric& metric,
                          double* out) {
   for (size_t i = 0; i < count; ++i) out[i] = 0;
@@ -343,6 +327,22 @@ std::vector<size_t> split_into_groups(const RowMatrix& rows, std::span<const uin
 }
 
 }  // namespace
+
+// Squared distances from q to `count` consecutive points of a column-major block whose
+// columns are `stride` apart: per point, exact_sq's operations in exact_sq's order (one
+// vector lane per point).
+FRAUDKIT_KNN_CLONES
+void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out) {
+  for (size_t i = 0; i < count; ++i) out[i] = 0;
+  for (int c = 0; c < dims; ++c) {
+    const double* x = coords + static_cast<size_t>(c) * stride;
+    const double qc = q[c];
+    for (size_t i = 0; i < count; ++i) {
+      const double d = qc - x[i];
+      out[i] += d * d;
+    }
+  }
+}
 
 KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads)
     : layout_(std::make_unique<Layout>()) {

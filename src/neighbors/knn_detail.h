@@ -97,6 +97,8 @@ class TopK {
     if (lower_sq > bound_sq_) return true;
     return full() && min_row > worst().row && std::sqrt(lower_sq) >= worst().distance;
   }
+  // Adds the neighbours another TopK of the same k holds (no row may be held by both).
+  void absorb(const TopK& other);
   // Writes the k neighbours nearest first (distances may be null); leaves the set empty.
   void drain(uint32_t* rows, double* distances);
 
@@ -149,6 +151,17 @@ inline double* distances_of(KnnResult& out, size_t query) {
 }
 
 KnnResult brute_force_search(const SearchInput& input, int k, int threads);
+
+// Squared distances from q to `count` consecutive points of a column-major block whose columns
+// are `stride` apart (numeric metric): per point, exact_sq's operations in exact_sq's order.
+void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out);
+
+// Few distinct queries against many fitted rows, numeric metric: a k-d tree over the queries
+// and one pass over the fitted rows (reverse_search.cc). `queries` holds one row per distinct
+// query; the result has one row of k neighbours per query row. No index of the fitted rows is
+// built, so this costs a scan of the data instead of a tree over it.
+KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const RowMatrix& queries, int k, int threads,
+                         bool distances);
 
 // A k-d tree over the groups of the fitted rows (one point per group).
 class KdTree {

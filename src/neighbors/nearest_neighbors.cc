@@ -1,6 +1,8 @@
 // NearestNeighbors: input checks, the choice of algorithm, and the glue that searches each
 // distinct query once and hands its neighbours to every equal query row.
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <cmath>
 #include <limits>
 
@@ -76,6 +78,11 @@ constexpr size_t kAlwaysTreeRows = 2000;
 constexpr double kBruteScanFraction = 0.4;
 // Fewer rows than this (distinct queries for a tree search) run on one thread.
 constexpr size_t kParallelRows = 8192;
+// reverse_search serves up to 1/kScanShare as many distinct queries as fitted rows, when there
+// are at least kScanMinRows of them. BorderlineSMOTE's search on cover.csv (2,747 minority
+// rows against 286k) is the case it is for.
+constexpr size_t kScanShare = 16;
+constexpr size_t kScanMinRows = 4096;
 
 bool prefer_brute(const KdTree& tree, size_t distinct_rows) {
   const int k = static_cast<int>(std::min<size_t>(5, distinct_rows));
@@ -108,6 +115,12 @@ struct NearestNeighbors::Impl {
   int threads = 1;
   KnnAlgorithm algorithm = KnnAlgorithm::kBrute;
   bool return_distances = true;
+  // The index (groups of equal rows, and the tree when the algorithm is kd_tree) is built by
+  // the first search that needs it: a few queries against many rows are answered by a scan
+  // (knn_detail::reverse_search) and never pay for it.
+  std::once_flag indexed;
+  std::atomic<bool> has_index{false};
+  std::atomic<size_t> scanned_queries{0};  // queries answered by reverse_search so far
   RowGroups groups;
   std::unique_ptr<KdTree> tree;
 
@@ -121,11 +134,38 @@ struct NearestNeighbors::Impl {
   // milliseconds when the cores are busy with other work).
   int threads_for(size_t rows) const { return rows >= kParallelRows ? threads : 1; }
 
+  void build_index() {
+    std::call_once(indexed, [this] {
+      const int team = threads_for(static_cast<size_t>(points->rows()));
+      groups = knn_detail::group_equal_rows(*points, metric, team);
+      if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*points, groups, metric, team);
+      has_index = true;
+    });
+  }
+
+  // Whether `distinct` more queries go to reverse_search: a k-d tree search without an index yet,
+  // numeric metric, and (counting earlier scans, so that many small batches do not each scan the
+  // data) at most 1/16 as many queries as fitted rows.
+  bool scan_instead(size_t distinct) {
+    const auto n = static_cast<size_t>(points->rows());
+    if (algorithm != KnnAlgorithm::kKdTree || metric.is_mixed() || has_index || n < kScanMinRows) return false;
+    return scanned_queries.fetch_add(distinct) + distinct <= n / kScanShare;
+  }
+
   // `query_rows`: per query group, its row of `queries`.
   KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, std::span<const uint32_t> query_rows,
-                   int k) const {
-    const knn_detail::SearchInput input{points, &groups, &metric, &queries, query_rows,
-                                        &query_groups == &groups, return_distances};
+                   int k) {
+    const bool self = &query_groups == &groups;
+    if (!self && scan_instead(query_rows.size())) {
+      RowMatrix distinct(static_cast<Eigen::Index>(query_rows.size()), queries.cols());
+      for (size_t i = 0; i < query_rows.size(); ++i) distinct.row(static_cast<Eigen::Index>(i)) = queries.row(query_rows[i]);
+      KnnResult found = knn_detail::reverse_search(*points, metric, distinct, k,
+                                                   threads_for(static_cast<size_t>(points->rows())), return_distances);
+      return expand(std::move(found), query_groups.group_of, threads_for(query_groups.group_of.size()));
+    }
+    build_index();
+    const knn_detail::SearchInput input{points, &groups, &metric, &queries, self ? groups.first : query_rows,
+                                        self, return_distances};
     const size_t work = query_groups.size() * (tree ? 1 : groups.size() / 64 + 1);
     const int team = threads_for(work);
     KnnResult distinct = tree ? tree->search(input, k, team) : knn_detail::brute_force_search(input, k, team);
@@ -143,16 +183,15 @@ NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) 
   impl.metric = make_metric(points, options);
   impl.return_distances = options.return_distances;
   impl.threads = knn_detail::resolve_threads(options.threads);
-  const int threads = impl.threads_for(static_cast<size_t>(points.rows()));
-  check_finite(points, "fitted points", threads);
-  impl.groups = knn_detail::group_equal_rows(points, impl.metric, threads);
+  check_finite(points, "fitted points", impl.threads_for(static_cast<size_t>(points.rows())));
   impl.algorithm = options.algorithm == KnnAlgorithm::kAuto ? KnnAlgorithm::kKdTree : options.algorithm;
-  if (impl.algorithm == KnnAlgorithm::kKdTree)
-    impl.tree = std::make_unique<KdTree>(points, impl.groups, impl.metric, threads);
-  if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed() &&
-      impl.groups.size() >= kAlwaysTreeRows && prefer_brute(*impl.tree, impl.groups.size())) {
-    impl.algorithm = KnnAlgorithm::kBrute;
-    impl.tree.reset();
+  if (impl.algorithm == KnnAlgorithm::kBrute) impl.build_index();
+  if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed()) {
+    impl.build_index();  // the choice needs the tree
+    if (impl.groups.size() >= kAlwaysTreeRows && prefer_brute(*impl.tree, impl.groups.size())) {
+      impl.algorithm = KnnAlgorithm::kBrute;
+      impl.tree.reset();
+    }
   }
 }
 
@@ -193,6 +232,7 @@ KnnResult NearestNeighbors::query(const RowMatrix& matrix, std::span<const uint3
 
 KnnResult NearestNeighbors::query_self(int k) const {
   impl_->check_k(k);
+  impl_->build_index();
   return impl_->search(*impl_->points, impl_->groups, impl_->groups.first, k);
 }
 

@@ -50,6 +50,14 @@ bool TopK::offer(double sq, std::span<const uint32_t> rows) {
   return changed;
 }
 
+void TopK::absorb(const TopK& other) {
+  for (const Neighbor& n : other.items_) {
+    if (items_.size() < k_) insert(n);
+    else if (n < worst()) replace_worst(n);
+  }
+  if (full()) bound_sq_ = square_bound(worst().distance);
+}
+
 void TopK::drain(uint32_t* rows, double* distances) {
   if (!sorted_) std::sort_heap(items_.begin(), items_.end());
   for (size_t j = 0; j < items_.size(); ++j) {

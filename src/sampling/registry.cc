@@ -54,19 +54,4 @@ std::vector<SamplerInfo> registered_samplers() {
   return out;
 }
 
-Resampled materialize(const ResampleInput& input, const ResampleResult& result) {
-  Resampled out;
-  const auto n = static_cast<Eigen::Index>(result.rows_out());
-  out.X.resize(n, input.X.cols());
-  out.y.reserve(static_cast<size_t>(n));
-  Eigen::Index r = 0;
-  for (uint32_t k : result.kept) {
-    out.X.row(r++) = input.X.row(k);
-    out.y.push_back(input.y[k]);
-  }
-  if (result.synthetic.rows() > 0) out.X.bottomRows(result.synthetic.rows()) = result.synthetic;
-  out.y.insert(out.y.end(), result.synthetic_y.begin(), result.synthetic_y.end());
-  return out;
-}
-
 }  // namespace fraudkit
