@@ -26,7 +26,7 @@ constexpr size_t kMedianSample = 255;
 
 // Per-thread working memory of the splits (no allocation per node).
 struct Scratch {
-  std::vector<double> values, lo, hi;
+  std::vector<double> values;
 };
 
 struct Split {
@@ -43,8 +43,8 @@ class Builder {
   Split split(uint32_t begin, uint32_t end, Scratch& scratch) const {
     const Split leaf{end, 0};
     if (end - begin <= kLeafSize) return leaf;
-    int dim = widest_dim(begin, end, std::max<uint32_t>(1, (end - begin) / kExtentSample), scratch);
-    if (dim < 0 && end - begin > kExtentSample) dim = widest_dim(begin, end, 1, scratch);  // the sample saw one value
+    int dim = widest_dim(begin, end, std::max<uint32_t>(1, (end - begin) / kExtentSample));
+    if (dim < 0 && end - begin > kExtentSample) dim = widest_dim(begin, end, 1);  // the sample saw one value
     if (dim < 0) return leaf;  // all points equal as far as the metric can tell
     const uint32_t cut = median_cut(begin, end, dim, scratch);
     return cut == begin || cut == end ? leaf : Split{cut, dim};
@@ -79,23 +79,18 @@ class Builder {
 
  private:
   // The dimension of widest extent over every `step`-th point, or -1 when all are equal.
-  int widest_dim(uint32_t begin, uint32_t end, uint32_t step, Scratch& scratch) const {
-    const int dims = metric_.dims;
-    std::vector<double>& lo = scratch.lo;
-    std::vector<double>& hi = scratch.hi;
-    lo.assign(static_cast<size_t>(dims), std::numeric_limits<double>::infinity());
-    hi.assign(static_cast<size_t>(dims), -std::numeric_limits<double>::infinity());
-    for (int c = 0; c < dims; ++c) {
-      const double* x = column(c);
-      for (uint32_t i = begin; i < end; i += step) {
-        lo[static_cast<size_t>(c)] = std::min(lo[static_cast<size_t>(c)], x[order_[i]]);
-        hi[static_cast<size_t>(c)] = std::max(hi[static_cast<size_t>(c)], x[order_[i]]);
-      }
-    }
+  int widest_dim(uint32_t begin, uint32_t end, uint32_t step) const {
     int dim = -1;
     double widest = 0;
-    for (int c = 0; c < dims; ++c) {
-      const double extent = hi[static_cast<size_t>(c)] - lo[static_cast<size_t>(c)];
+    for (int c = 0; c < metric_.dims; ++c) {
+      const double* x = column(c);
+      double lo = std::numeric_limits<double>::infinity(), hi = -lo;  // locals: kept in registers
+      for (uint32_t i = begin; i < end; i += step) {
+        const double v = x[order_[i]];
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      const double extent = hi - lo;
       const double weight = metric_.is_categorical(c) ? (extent > 0 ? std::sqrt(metric_.mismatch_sq) : 0) : extent;
       if (weight > widest) widest = weight, dim = c;
     }
