@@ -14,7 +14,7 @@
 # the methods peer.py knows, and the same call written inline for borderline2, nearmiss2/3.
 # "floor" is the time to write an output of the same size by copying input rows; "peak+" is
 # fraudkit's peak resident memory above what it held before resampling (input included in the
-# baseline), printed beside input and output sizes (target: in + peak+ <= 2 x (in + out)).
+# baseline), printed beside input and output sizes; mem_ok says whether in + peak+ <= 2 x (in + out).
 # A peer run longer than PEER_TIMEOUT seconds is stopped and printed as a lower bound.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +45,8 @@ peer() {  # METHOD FILE TARGET -> prints seconds rows_out, or "timeout"
   case $1 in
     borderline2|nearmiss2|nearmiss3)
       timeout "$peer_timeout" /usr/bin/python3 - "$1" "$2" "$3" <<'PY' || echo timeout
-import sys, time
+import sys, time, warnings
+warnings.simplefilter("ignore")  # NearMiss-3 warns when its pre-selection is short; the row count shows it
 import numpy as np, pandas as pd
 from imblearn.over_sampling import BorderlineSMOTE
 from imblearn.under_sampling import NearMiss
@@ -63,13 +64,13 @@ PY
     *)
       timeout "$peer_timeout" /usr/bin/python3 "$shared/anchors/peer.py" resample --method "$1" --data "$2" \
         --target "$3" --seed 0 2>/dev/null |
-        /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["seconds"], r["rows_out"])' ||
+        /usr/bin/python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["seconds"], r["rows_out"])' 2>/dev/null ||
         echo timeout ;;
   esac
 }
 
 echo "cores: $(nproc), load: $(cut -d' ' -f1-3 /proc/loadavg), OMP_NUM_THREADS=${OMP_NUM_THREADS:-unset}"
-printf '%-12s %-7s %10s %10s %9s %10s %10s %9s %8s %8s %8s\n' method data fraudkit_s imblearn_s ratio rows_ours rows_peer floor_s in_MB out_MB peak+MB
+printf '%-12s %-7s %10s %10s %9s %10s %10s %9s %8s %8s %8s %6s\n' method data fraudkit_s imblearn_s ratio rows_ours rows_peer floor_s in_MB out_MB peak+MB mem_ok
 for d in $datasets; do
   file=$(path_of "$d")
   target=$(target_of "$d")
@@ -86,6 +87,7 @@ for d in $datasets; do
       p_s=$(printf '%.3f' "$1"); p_rows=$2
       ratio=$(/usr/bin/python3 -c "print(f'{$1/$o_s:.1f}x')")
     fi
-    printf '%-12s %-7s %10.4f %10s %9s %10s %10s %9.4f %8s %8s %8s\n' "$m" "$d" "$o_s" "$p_s" "$ratio" "$o_rows" "$p_rows" "$floor" "$in_mb" "$out_mb" "$peak"
+    mem_ok=$(/usr/bin/python3 -c "print('yes' if $in_mb + $peak <= 2 * ($in_mb + $out_mb) else 'no')")
+    printf '%-12s %-7s %10.4f %10s %9s %10s %10s %9.4f %8s %8s %8s %6s\n' "$m" "$d" "$o_s" "$p_s" "$ratio" "$o_rows" "$p_rows" "$floor" "$in_mb" "$out_mb" "$peak" "$mem_ok"
   done
 done
