@@ -3,6 +3,7 @@
 // keeps the row when every remaining neighbour has its class, "mode" when the most common
 // neighbour class is its class (ties -> class 0, as scipy.stats.mode). Only the targeted
 // classes' rows are searched: with the default strategy that skips the minority entirely.
+#include <algorithm>
 #include <string>
 
 #include "fraudkit/error.h"
@@ -41,14 +42,18 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y, s
   require_pool(int64_t{n_neighbors} + 1, static_cast<int64_t>(n), true, "the data", sampler, "n_neighbors");
   std::vector<uint8_t> keep(n, 1);
   if (targeted[0] || targeted[1]) {
-    const NearestNeighbors nn(X, knn);
+    // Only the neighbours' classes vote: no distances, and the targeted rows are searched in
+    // slices straight from X, so neither a copy of them nor a rows x k result is ever held.
+    KnnOptions indices_only = knn;
+    indices_only.return_distances = false;
+    const NearestNeighbors nn(X, indices_only);
     if (used) *used = nn.algorithm();
-    if (targeted[0] && targeted[1]) {
-      const std::vector<uint32_t> rows = all_rows(n);
-      edit_rows(nn.query_self(n_neighbors + 1), rows, y, kind, keep);
-    } else {
-      const std::vector<uint32_t> rows = rows_of_class(y, targeted[1] ? 1 : 0);
-      edit_rows(nn.query(gather_rows(X, rows), n_neighbors + 1), rows, y, kind, keep);
+    const std::vector<uint32_t> rows =
+        targeted[0] && targeted[1] ? all_rows(n) : rows_of_class(y, targeted[1] ? 1 : 0);
+    for (size_t begin = 0; begin < rows.size(); begin += kQuerySlice) {
+      const std::span<const uint32_t> slice =
+          std::span<const uint32_t>(rows).subspan(begin, std::min(kQuerySlice, rows.size() - begin));
+      edit_rows(nn.query(X, slice, n_neighbors + 1), slice, y, kind, keep);
     }
   }
   // imbalanced-learn concatenates class by class.

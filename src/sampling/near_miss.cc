@@ -46,32 +46,43 @@ double numpy_sum(const double* a, size_t n) {
   return numpy_sum(a, half) + numpy_sum(a + half, n - half);
 }
 
-std::vector<double> nearest_sums(const KnnResult& r) {
-  std::vector<double> sums(r.queries());
-  for (size_t q = 0; q < sums.size(); ++q)
-    sums[q] = numpy_sum(r.distances.data() + q * static_cast<size_t>(r.k), static_cast<size_t>(r.k));
+// Per row of `rows` (rows of X): the numpy sum of the distances to its k nearest points of
+// `index`. Searched in slices straight from X, so neither a copy of the rows nor a rows x k
+// result is held at once.
+std::vector<double> nearest_sums(const NearestNeighbors& index, const RowMatrix& X, std::span<const uint32_t> rows,
+                                 int k) {
+  std::vector<double> sums(rows.size());
+  for (size_t begin = 0; begin < rows.size(); begin += kQuerySlice) {
+    const size_t count = std::min(kQuerySlice, rows.size() - begin);
+    const KnnResult r = index.query(X, rows.subspan(begin, count), k);
+    for (size_t q = 0; q < count; ++q)
+      sums[begin + q] = numpy_sum(r.distances.data() + q * static_cast<size_t>(r.k), static_cast<size_t>(r.k));
+  }
   return sums;
 }
 
-// Per row of Q: the numpy sum of its k largest distances to the rows of P, in ascending order
+// Per row `rows` of X: the numpy sum of its k largest distances to the rows of P, in ascending order
 // (the last k columns of a full sorted search, as imbalanced-learn takes them). Every pair is
 // needed, so this is a flat loop: squared distances accumulate column by column in column
 // order (the engine's and scikit-learn's tree's order) over P stored by column.
-std::vector<double> farthest_sums(const RowMatrix& Q, const RowMatrix& P, int k, int threads) {
+std::vector<double> farthest_sums(const RowMatrix& X, std::span<const uint32_t> rows, const RowMatrix& P, int k,
+                                  int threads) {
   const Eigen::MatrixXd by_column = P;
   const auto m = static_cast<size_t>(P.rows());
   const auto uk = static_cast<size_t>(k);
-  std::vector<double> sums(static_cast<size_t>(Q.rows()));
+  std::vector<double> sums(rows.size());
+  const auto queries = static_cast<std::ptrdiff_t>(rows.size());
   const int team = threads > 0 ? threads : omp_get_max_threads();
 #pragma omp parallel num_threads(team)
   {
     std::vector<double> acc(m);
     std::vector<double> top(uk);
 #pragma omp for schedule(static)
-    for (Eigen::Index q = 0; q < Q.rows(); ++q) {
+    for (std::ptrdiff_t q = 0; q < queries; ++q) {
+      const double* query = X.row(rows[static_cast<size_t>(q)]).data();
       std::fill(acc.begin(), acc.end(), 0.0);
       for (Eigen::Index c = 0; c < P.cols(); ++c) {
-        const double x = Q(q, c);
+        const double x = query[c];
         const double* column = by_column.col(c).data();
         for (size_t j = 0; j < m; ++j) {
           const double t = x - column[j];
@@ -166,15 +177,15 @@ class NearMiss final : public Sampler {
       std::vector<double> score;
       if (version_ == 1) {
         candidates = all_rows(rows.size());
-        score = nearest_sums(to_minority.query(gather_rows(input.X, rows), params_.n_neighbors));
+        score = nearest_sums(to_minority, input.X, rows, params_.n_neighbors);
       } else if (version_ == 2) {
         candidates = all_rows(rows.size());
-        score = farthest_sums(gather_rows(input.X, rows), X_minority, params_.n_neighbors, ctx.threads);
+        score = farthest_sums(input.X, rows, X_minority, params_.n_neighbors, ctx.threads);
       } else {
         candidates = preselect(input.X, rows, X_minority, cls, knn);
         std::vector<uint32_t> chosen(candidates.size());
         for (size_t i = 0; i < candidates.size(); ++i) chosen[i] = rows[candidates[i]];
-        score = nearest_sums(to_minority.query(gather_rows(input.X, chosen), params_.n_neighbors));
+        score = nearest_sums(to_minority, input.X, chosen, params_.n_neighbors);
         out.report["preselected_class_" + std::to_string(cls)] = candidates.size();
         if (candidates.size() < wanted)  // imbalanced-learn warns and keeps them all
           out.report["short_of_target_class_" + std::to_string(cls)] = wanted - candidates.size();

@@ -19,7 +19,9 @@ std::vector<uint32_t> tomek_kept(const RowMatrix& X, std::span<const uint8_t> y,
                                  std::string_view sampler, int64_t* removed, KnnAlgorithm* used) {
   const size_t n = y.size();
   require_pool(2, static_cast<int64_t>(n), true, "the data", sampler, "n_neighbors");
-  const NearestNeighbors nn(X, knn);
+  KnnOptions indices_only = knn;  // a link needs only who is whose nearest neighbour
+  indices_only.return_distances = false;
+  const NearestNeighbors nn(X, indices_only);
   if (used) *used = nn.algorithm();
   const KnnResult r = nn.query_self(2);
   std::vector<uint32_t> kept;

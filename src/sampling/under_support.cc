@@ -65,30 +65,38 @@ ResampleResult smote_then_clean(const ResampleInput& input, const RunContext& ct
   const auto target = resolve_sampling_strategy(strategy, counts, SamplingType::kOverSampling);
 
   ctx.report(std::string(sampler) + ": SMOTE");
-  const ResampleResult over = make_sampler("smote", smote_params)->fit_resample(input, ctx);
-  const Resampled middle = materialize(input, over);
+  ResampleResult over = make_sampler("smote", smote_params)->fit_resample(input, ctx);
+  // Memory: from here on SMOTE's created rows live only in `middle` (the input stays the
+  // caller's); the survivors are copied out of `middle`, which goes before the report.
+  Resampled middle = materialize(input, over);
+  const std::vector<uint8_t> synthetic_y = std::move(over.synthetic_y);
+  over.synthetic = RowMatrix();
   ctx.report(std::string(sampler) + ": cleaning SMOTE's output");
   const std::vector<uint32_t> survivors = clean(middle.X, middle.y);
 
   ResampleResult out;
-  std::vector<uint32_t> synthetic_rows;
   const size_t originals = over.kept.size();
+  size_t synthetic_kept = 0;
   for (uint32_t r : survivors) {
     if (r < originals) out.kept.push_back(over.kept[r]);
-    else synthetic_rows.push_back(static_cast<uint32_t>(r - originals));
+    else ++synthetic_kept;
   }
-  out.synthetic = gather_rows(over.synthetic, synthetic_rows);
-  if (synthetic_rows.empty()) out.synthetic.resize(0, input.X.cols());
-  out.synthetic_y.reserve(synthetic_rows.size());
-  for (uint32_t r : synthetic_rows) out.synthetic_y.push_back(over.synthetic_y[r]);
-
+  out.synthetic.resize(static_cast<Eigen::Index>(synthetic_kept), input.X.cols());
+  out.synthetic_y.reserve(synthetic_kept);
   int64_t before[2] = {0, 0}, after[2] = {0, 0};
   for (uint8_t v : middle.y) ++before[v];
-  for (uint32_t r : survivors) ++after[middle.y[r]];
+  for (uint32_t r : survivors) {
+    ++after[middle.y[r]];
+    if (r < originals) continue;
+    out.synthetic.row(static_cast<Eigen::Index>(out.synthetic_y.size())) = middle.X.row(r);
+    out.synthetic_y.push_back(synthetic_y[r - originals]);
+  }
+  middle = Resampled();
+
   out.report = count_report(input, out, target);
   out.report["smote"] = over.report;
   out.report["cleaning_removed"] = {{"0", before[0] - after[0]}, {"1", before[1] - after[1]}};
-  out.report["synthetic_removed"] = over.synthetic_y.size() - synthetic_rows.size();
+  out.report["synthetic_removed"] = synthetic_y.size() - synthetic_kept;
   return out;
 }
 

@@ -35,6 +35,10 @@ KnnAlgorithm parse_algorithm_param(const std::string& text, std::string_view sam
 
 KnnOptions knn_options(KnnAlgorithm algorithm, const RunContext& ctx);
 
+// Rows per neighbour query when a sampler searches many rows: bounds the result held at once
+// (65536 x 4 neighbours = 1 MB of indices) while keeping each query big enough to run parallel.
+inline constexpr size_t kQuerySlice = 65536;
+
 // Which classes a resolved strategy names (imbalanced-learn: `c in sampling_strategy_`).
 std::array<bool, 2> targeted_classes(const std::map<int, int64_t>& target);
 
