@@ -42,18 +42,24 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y, s
   require_pool(int64_t{n_neighbors} + 1, static_cast<int64_t>(n), true, "the data", sampler, "n_neighbors");
   std::vector<uint8_t> keep(n, 1);
   if (targeted[0] || targeted[1]) {
-    // Only the neighbours' classes vote: no distances, and the targeted rows are searched in
-    // slices straight from X, so neither a copy of them nor a rows x k result is ever held.
+    // Only the neighbours' classes vote: no distances. One targeted class is searched in slices
+    // straight from X (no copy of its rows, no rows x k result). Both classes (SMOTEENN) use
+    // the self search, whose result is 4 bytes per neighbour: slicing it through the row-list
+    // query measured 35-60% slower on SMOTEENN/cover for 7 MB less peak.
     KnnOptions indices_only = knn;
     indices_only.return_distances = false;
     const NearestNeighbors nn(X, indices_only);
     if (used) *used = nn.algorithm();
-    const std::vector<uint32_t> rows =
-        targeted[0] && targeted[1] ? all_rows(n) : rows_of_class(y, targeted[1] ? 1 : 0);
-    for (size_t begin = 0; begin < rows.size(); begin += kQuerySlice) {
-      const std::span<const uint32_t> slice =
-          std::span<const uint32_t>(rows).subspan(begin, std::min(kQuerySlice, rows.size() - begin));
-      edit_rows(nn.query(X, slice, n_neighbors + 1), slice, y, kind, keep);
+    if (targeted[0] && targeted[1]) {
+      const std::vector<uint32_t> rows = all_rows(n);
+      edit_rows(nn.query_self(n_neighbors + 1), rows, y, kind, keep);
+    } else {
+      const std::vector<uint32_t> rows = rows_of_class(y, targeted[1] ? 1 : 0);
+      for (size_t begin = 0; begin < rows.size(); begin += kQuerySlice) {
+        const std::span<const uint32_t> slice =
+            std::span<const uint32_t>(rows).subspan(begin, std::min(kQuerySlice, rows.size() - begin));
+        edit_rows(nn.query(X, slice, n_neighbors + 1), slice, y, kind, keep);
+      }
     }
   }
   // imbalanced-learn concatenates class by class.
