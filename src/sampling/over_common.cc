@@ -6,6 +6,7 @@
 #include <string>
 
 #include "fraudkit/error.h"
+#include "sampling/sampler_support.h"
 
 namespace fraudkit::sampling::over {
 
@@ -18,6 +19,23 @@ std::span<const ParamSpec<SmoteParams>> smote_param_table() {
       {.name = "knn_algorithm", .member = &P::knn_algorithm, .help = kAlgorithmHelp},
   };
   return table;
+}
+
+SmoteFamilySampler::SmoteFamilySampler(const char* name, SmoteParams params)
+    : name_(name),
+      params_(std::move(params)),
+      strategy_(parse_strategy(params_.sampling_strategy, name)),
+      algorithm_(parse_algorithm(params_.knn_algorithm, name)) {}
+
+nlohmann::json SmoteFamilySampler::params_to_json() const {
+  return fraudkit::params_to_json(params_, smote_param_table());
+}
+
+std::map<int, int64_t> SmoteFamilySampler::resolve_target(const std::array<int64_t, 2>& counts) const {
+  auto target = resolve_sampling_strategy(strategy_, counts, SamplingType::kOverSampling);
+  for (const auto& [cls, n] : target)
+    if (n > 0) require_neighbours(params_.k_neighbors + 1, counts[static_cast<size_t>(cls)], cls, name_, "k_neighbors");
+  return target;
 }
 
 SamplingStrategy parse_strategy(const std::string& text, std::string_view sampler) {

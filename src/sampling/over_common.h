@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,32 @@ struct SmoteParams {
   std::string knn_algorithm = "auto";  // neighbour search: auto | brute | kd_tree
 };
 std::span<const ParamSpec<SmoteParams>> smote_param_table();
+
+// What SMOTE, SMOTENC and SMOTEN share around their generation: the name, the parameters
+// (parsed at construction so bad values fail early), their JSON, and the strategy resolved
+// with the k_neighbors check.
+class SmoteFamilySampler : public Sampler {
+ public:
+  SmoteFamilySampler(const char* name, SmoteParams params);
+  std::string type_name() const override { return name_; }
+  SamplingType sampling_type() const override { return SamplingType::kOverSampling; }
+  nlohmann::json params_to_json() const override;
+
+ protected:
+  // The resolved strategy; DataError when a class to grow has fewer than k_neighbors + 1 rows.
+  std::map<int, int64_t> resolve_target(const std::array<int64_t, 2>& counts) const;
+
+  const char* name_;
+  SmoteParams params_;
+  SamplingStrategy strategy_;
+  KnnAlgorithm algorithm_;
+};
+
+// The factory of a SmoteFamilySampler subclass S (constructed from SmoteParams).
+template <class S>
+std::unique_ptr<Sampler> make_smote_family(const nlohmann::json& params, const char* name) {
+  return std::make_unique<S>(params_from_json<SmoteParams>(params, smote_param_table(), name));
+}
 
 // The help line every over-sampler uses for sampling_strategy.
 inline constexpr const char* kStrategyHelp =

@@ -98,26 +98,15 @@ namespace {
 using over::SmoteParams;
 constexpr const char* kName = "smote";
 
-class Smote final : public Sampler {
+class Smote final : public over::SmoteFamilySampler {
  public:
-  explicit Smote(SmoteParams p)
-      : params_(std::move(p)),
-        strategy_(over::parse_strategy(params_.sampling_strategy, kName)),
-        algorithm_(over::parse_algorithm(params_.knn_algorithm, kName)) {}
-
-  std::string type_name() const override { return kName; }
-  SamplingType sampling_type() const override { return SamplingType::kOverSampling; }
-  nlohmann::json params_to_json() const override {
-    return fraudkit::params_to_json(params_, over::smote_param_table());
-  }
+  explicit Smote(SmoteParams p) : SmoteFamilySampler(kName, std::move(p)) {}
 
   ResampleResult fit_resample(const ResampleInput& input, const RunContext& ctx) const override {
     const auto counts = class_counts(input);
     require_two_classes(counts, kName);
     require_numeric(input, kName, "smotenc");
-    const auto target = resolve_sampling_strategy(strategy_, counts, SamplingType::kOverSampling);
-    for (const auto& [cls, n] : target)
-      if (n > 0) require_neighbours(params_.k_neighbors + 1, counts[static_cast<size_t>(cls)], cls, kName, "k_neighbors");
+    const auto target = resolve_target(counts);
     require_finite(input, kName);
 
     ResampleResult result;
@@ -151,17 +140,12 @@ class Smote final : public Sampler {
     result.report["classes"] = classes;
     return result;
   }
-
- private:
-  SmoteParams params_;
-  SamplingStrategy strategy_;
-  KnnAlgorithm algorithm_;
 };
 
 }  // namespace
 
 std::unique_ptr<Sampler> make_smote(const nlohmann::json& params) {
-  return std::make_unique<Smote>(params_from_json<SmoteParams>(params, over::smote_param_table(), kName));
+  return over::make_smote_family<Smote>(params, kName);
 }
 
 std::string smote_help() { return params_help(over::smote_param_table()); }

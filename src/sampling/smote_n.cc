@@ -24,18 +24,9 @@ namespace {
 using over::SmoteParams;
 constexpr const char* kName = "smoten";
 
-class SmoteN final : public Sampler {
+class SmoteN final : public over::SmoteFamilySampler {
  public:
-  explicit SmoteN(SmoteParams p)
-      : params_(std::move(p)),
-        strategy_(over::parse_strategy(params_.sampling_strategy, kName)),
-        algorithm_(over::parse_algorithm(params_.knn_algorithm, kName)) {}
-
-  std::string type_name() const override { return kName; }
-  SamplingType sampling_type() const override { return SamplingType::kOverSampling; }
-  nlohmann::json params_to_json() const override {
-    return fraudkit::params_to_json(params_, over::smote_param_table());
-  }
+  explicit SmoteN(SmoteParams p) : SmoteFamilySampler(kName, std::move(p)) {}
 
   ResampleResult fit_resample(const ResampleInput& input, const RunContext& ctx) const override {
     const auto counts = class_counts(input);
@@ -48,9 +39,7 @@ class SmoteN final : public Sampler {
                              : "#" + std::to_string(c)) +
                         " is numeric; SMOTEN works on categorical columns only. Use smotenc for mixed numeric and "
                         "categorical data, or smote for numeric data");
-    const auto target = resolve_sampling_strategy(strategy_, counts, SamplingType::kOverSampling);
-    for (const auto& [cls, n] : target)
-      if (n > 0) require_neighbours(params_.k_neighbors + 1, counts[static_cast<size_t>(cls)], cls, kName, "k_neighbors");
+    const auto target = resolve_target(counts);
     require_finite(input, kName);
     over::require_codes(input, kName);
 
@@ -158,15 +147,12 @@ class SmoteN final : public Sampler {
     }
   }
 
-  SmoteParams params_;
-  SamplingStrategy strategy_;
-  KnnAlgorithm algorithm_;
 };
 
 }  // namespace
 
 std::unique_ptr<Sampler> make_smote_n(const nlohmann::json& params) {
-  return std::make_unique<SmoteN>(params_from_json<SmoteParams>(params, over::smote_param_table(), kName));
+  return over::make_smote_family<SmoteN>(params, kName);
 }
 
 std::string smote_n_help() { return params_help(over::smote_param_table()); }

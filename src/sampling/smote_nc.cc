@@ -38,18 +38,9 @@ double median(std::vector<double> v) {
   return (lower + upper) / 2;
 }
 
-class SmoteNc final : public Sampler {
+class SmoteNc final : public over::SmoteFamilySampler {
  public:
-  explicit SmoteNc(SmoteParams p)
-      : params_(std::move(p)),
-        strategy_(over::parse_strategy(params_.sampling_strategy, kName)),
-        algorithm_(over::parse_algorithm(params_.knn_algorithm, kName)) {}
-
-  std::string type_name() const override { return kName; }
-  SamplingType sampling_type() const override { return SamplingType::kOverSampling; }
-  nlohmann::json params_to_json() const override {
-    return fraudkit::params_to_json(params_, over::smote_param_table());
-  }
+  explicit SmoteNc(SmoteParams p) : SmoteFamilySampler(kName, std::move(p)) {}
 
   ResampleResult fit_resample(const ResampleInput& input, const RunContext& ctx) const override {
     const auto counts = class_counts(input);
@@ -61,9 +52,7 @@ class SmoteNc final : public Sampler {
     if (categorical == input.X.cols())
       throw DataError(std::string(kName) + ": SMOTE-NC is not designed to work only with categorical features. It "
                       "requires some numerical features. (Every column is categorical: use smoten.)");
-    const auto target = resolve_sampling_strategy(strategy_, counts, SamplingType::kOverSampling);
-    for (const auto& [cls, n] : target)
-      if (n > 0) require_neighbours(params_.k_neighbors + 1, counts[static_cast<size_t>(cls)], cls, kName, "k_neighbors");
+    const auto target = resolve_target(counts);
     require_finite(input, kName);
     over::require_codes(input, kName);
 
@@ -168,15 +157,12 @@ class SmoteNc final : public Sampler {
     return ties;
   }
 
-  SmoteParams params_;
-  SamplingStrategy strategy_;
-  KnnAlgorithm algorithm_;
 };
 
 }  // namespace
 
 std::unique_ptr<Sampler> make_smote_nc(const nlohmann::json& params) {
-  return std::make_unique<SmoteNc>(params_from_json<SmoteParams>(params, over::smote_param_table(), kName));
+  return over::make_smote_family<SmoteNc>(params, kName);
 }
 
 std::string smote_nc_help() { return params_help(over::smote_param_table()); }

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fraudkit/neighbors.h"
+#include "fraudkit/param_table.h"
 #include "fraudkit/run_context.h"
 #include "fraudkit/sampler.h"
 
@@ -70,5 +71,68 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y,
 using Cleaner = std::function<std::vector<uint32_t>(const RowMatrix& X, std::span<const uint8_t> y)>;
 ResampleResult smote_then_clean(const ResampleInput& input, const RunContext& ctx, std::string_view sampler,
                                 const nlohmann::json& smote_params, const Cleaner& clean);
+
+// ---- SMOTEENN / SMOTETomek -------------------------------------------------------------------
+// The SMOTE step's parameters; each combined sampler's parameter struct derives from this and
+// adds its cleaning's.
+struct SmoteStepParams {
+  // SMOTE's strategy: auto (= not majority: the minority up to the majority's size), minority,
+  // not majority, all, a ratio minority/majority in (0, 1], or counts.
+  std::string sampling_strategy = "auto";
+  int k_neighbors = 5;                 // SMOTE's interpolation neighbours
+  std::string knn_algorithm = "auto";  // auto | brute | kd_tree (both steps)
+};
+
+// Their table rows, written once (a table lists strategy and k_neighbors first, the cleaning's
+// parameters, then knn_algorithm).
+template <class P>
+ParamSpec<P> smote_step_strategy_spec() {
+  return {.name = "sampling_strategy", .member = &P::sampling_strategy,
+          .help = "SMOTE's target: auto (minority up to the majority size), minority, not majority, all, "
+                  "a ratio minority/majority in (0, 1], or counts such as 0:5000,1:5000"};
+}
+template <class P>
+ParamSpec<P> smote_step_k_neighbors_spec() {
+  return {"k_neighbors", &P::k_neighbors, 1, 1000000, "SMOTE: nearest minority rows to interpolate toward"};
+}
+template <class P>
+ParamSpec<P> smote_step_algorithm_spec() {
+  return {.name = "knn_algorithm", .member = &P::knn_algorithm,
+          .help = "neighbour search for both steps: auto, brute or kd_tree (same result, different speed)"};
+}
+
+// A combined sampler: parameters P (deriving from SmoteStepParams) described by `table`,
+// SMOTE's parameters checked at construction, fit_resample = smote_then_clean with clean().
+template <class P>
+class SmoteThenCleanSampler : public Sampler {
+ public:
+  SmoteThenCleanSampler(const char* name, P params, std::span<const ParamSpec<P>> table)
+      : name_(name), params_(std::move(params)), table_(table),
+        algorithm_(parse_algorithm_param(params_.knn_algorithm, name)) {
+    parse_strategy_param(params_.sampling_strategy, name);  // fail at construction, not at fit
+  }
+
+  std::string type_name() const override { return name_; }
+  SamplingType sampling_type() const override { return SamplingType::kOverSampling; }
+  nlohmann::json params_to_json() const override { return fraudkit::params_to_json(params_, table_); }
+
+  ResampleResult fit_resample(const ResampleInput& input, const RunContext& ctx) const override {
+    const nlohmann::json smote = {{"sampling_strategy", params_.sampling_strategy},
+                                  {"k_neighbors", params_.k_neighbors},
+                                  {"knn_algorithm", params_.knn_algorithm}};
+    const KnnOptions knn = knn_options(algorithm_, ctx);
+    return smote_then_clean(input, ctx, name_, smote,
+                            [&](const RowMatrix& X, std::span<const uint8_t> y) { return clean(X, y, knn); });
+  }
+
+ protected:
+  // The cleaning step on SMOTE's output: the rows that stay (see Cleaner).
+  virtual std::vector<uint32_t> clean(const RowMatrix& X, std::span<const uint8_t> y, const KnnOptions& knn) const = 0;
+
+  const char* name_;
+  P params_;
+  std::span<const ParamSpec<P>> table_;
+  KnnAlgorithm algorithm_;
+};
 
 }  // namespace fraudkit::sampling
