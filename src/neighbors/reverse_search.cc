@@ -90,13 +90,15 @@ class ReverseScanner {
 
   void scan_leaf(const KdNode& node, uint32_t node_id) {
     double sq[kLeafSize];
-    const uint32_t count = node.end - node.begin;
-    block_squares(t_.coords.data() + node.begin, t_.points, count, row_, t_.dims, sq);
     double bound = 0;
-    for (uint32_t i = 0; i < count; ++i) {
-      TopK& top = tops_[node.begin + i];
-      if (sq[i] <= top.bound_sq()) top.offer(sq[i], {&id_, 1});
-      bound = std::max(bound, top.bound_sq());
+    for (uint32_t start = node.begin; start < node.end; start += kLeafSize) {
+      const uint32_t count = std::min(kLeafSize, node.end - start);
+      block_squares(t_.coords.data() + start, t_.points, count, row_, t_.dims, sq);
+      for (uint32_t i = 0; i < count; ++i) {
+        TopK& top = tops_[start + i];
+        if (sq[i] <= top.bound_sq()) top.offer(sq[i], {&id_, 1});
+        bound = std::max(bound, top.bound_sq());
+      }
     }
     node_bound_[node_id] = bound;
   }
@@ -134,10 +136,6 @@ KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const Ro
   tree.padded = (metric.dims + 3) / 4 * 4;
   tree.points = q;
   build_kd_tree(tree, queries, 1);
-  // No leaf may hold more than kLeafSize queries (scan_leaf's buffer): distinct queries always
-  // split down to that size.
-  for (const KdNode& node : tree.nodes)
-    if (node.is_leaf() && node.end - node.begin > kLeafSize) std::abort();
 
   const auto n = static_cast<uint32_t>(points.rows());
   const uint32_t blocks = (n + kBlockRows - 1) / kBlockRows;
