@@ -2,12 +2,16 @@
 // the comments), plus errors, determinism and the random under-sampler's draw.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 
 #include "fraudkit/error.h"
+#include "sampling/sampler_support.h"
 #include "sampling/under_sampler_support.h"
+#include "sampling/under_support.h"
 
 namespace fraudkit {
 namespace {
@@ -312,6 +316,55 @@ TEST(UnderSamplerErrors, ParametersRoundTripAndHaveHelp) {
   EXPECT_EQ(make_sampler("enn", {})->sampling_type(), SamplingType::kCleanSampling);
   EXPECT_EQ(make_sampler("rus", {})->sampling_type(), SamplingType::kUnderSampling);
   EXPECT_EQ(make_sampler("nearmiss2", {})->sampling_type(), SamplingType::kUnderSampling);
+}
+
+// ---- searches cut into slices -------------------------------------------------------------
+// ENN and NearMiss query the targeted class in slices of kQuerySlice rows straight from X. With
+// more targeted rows than one slice, the kept rows must equal a reference that searches the
+// gathered class in one query.
+Data many_rows() {
+  const size_t majority = sampling::kQuerySlice + 9000, minority = 3000;
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> noise(0, 1);
+  Data d;
+  d.X.resize(static_cast<Eigen::Index>(majority + minority), 3);
+  for (Eigen::Index r = 0; r < d.X.rows(); ++r) {
+    const bool positive = static_cast<size_t>(r) >= majority;
+    for (Eigen::Index c = 0; c < 3; ++c) d.X(r, c) = std::round((noise(gen) + (positive ? 1.5 : 0)) * 100) / 100;
+    d.y.push_back(positive ? 1 : 0);
+  }
+  return d;
+}
+
+TEST(UnderSamplerSlices, EnnMatchesOneGatheredQuery) {
+  const Data d = many_rows();
+  const Rows majority = sampling::rows_of_class(d.y, 0);
+  const NearestNeighbors nn(d.X);
+  const KnnResult r = nn.query(sampling::gather_rows(d.X, majority), 4);
+  Rows expected;
+  for (size_t q = 0; q < majority.size(); ++q)
+    if (d.y[r.index(q, 1)] == 0 && d.y[r.index(q, 2)] == 0 && d.y[r.index(q, 3)] == 0) expected.push_back(majority[q]);
+  for (uint32_t i : sampling::rows_of_class(d.y, 1)) expected.push_back(i);
+  ASSERT_GT(majority.size(), sampling::kQuerySlice);
+  EXPECT_LT(expected.size(), d.y.size());  // the case removes rows
+  EXPECT_EQ(kept("enn", {}, d), expected);
+}
+
+TEST(UnderSamplerSlices, NearMiss1MatchesOneGatheredQuery) {
+  const Data d = many_rows();
+  const Rows majority = sampling::rows_of_class(d.y, 0), minority = sampling::rows_of_class(d.y, 1);
+  const RowMatrix X_minority = sampling::gather_rows(d.X, minority);
+  const NearestNeighbors nn(X_minority);
+  const KnnResult r = nn.query(sampling::gather_rows(d.X, majority), 3);
+  std::vector<double> score(majority.size());
+  for (size_t q = 0; q < majority.size(); ++q) score[q] = ((0.0 + r.distance(q, 0)) + r.distance(q, 1)) + r.distance(q, 2);
+  Rows order(majority.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return score[a] < score[b]; });
+  Rows expected;
+  for (size_t i = 0; i < minority.size(); ++i) expected.push_back(majority[order[i]]);
+  expected.insert(expected.end(), minority.begin(), minority.end());
+  EXPECT_EQ(kept("nearmiss1", {}, d), expected);
 }
 
 }  // namespace
