@@ -15,7 +15,7 @@
 //   matrix-product rounding never changes a rank. A k-d tree serves low dimensions. `kAuto`
 //   picks by size and dimension; the choice is overridable and reported.
 // - The index over the fitted points (groups of equal rows, the tree) is built by the first
-//   search that needs it. With the k-d tree, a few queries against many points (at most 1/16
+//   search that needs it. With the k-d tree, a few queries against many points (at most 1/64
 //   as many, counted over all calls) are answered without it: a tree over the queries and one
 //   scan of the points. Results are identical either way.
 // - Missing values (NaN) are not allowed in fitted points or queries: DataError.

@@ -214,7 +214,7 @@ TEST(NearestNeighbors, LargeEnoughToRunInParallelMatchesNaive) {
 }
 
 // Few queries against many rows are answered by a scan of the rows (no tree over them) until
-// the scans have served 1/16 as many queries as there are rows; both sides of that switch, and
+// the scans have served 1/64 as many queries as there are rows; both sides of that switch, and
 // duplicate-heavy rows where most distances tie, against the naive reference.
 TEST(NearestNeighbors, FewQueriesAgainstManyRowsMatchNaive) {
   struct Case {
@@ -223,19 +223,19 @@ TEST(NearestNeighbors, FewQueriesAgainstManyRowsMatchNaive) {
   };
   std::vector<Case> cases;
   for (const int dims : {2, 10}) {
-    RowMatrix points = random_matrix(12000, dims, 91 + static_cast<uint32_t>(dims));
-    RowMatrix queries = random_matrix(300, dims, 93, 1.5);
-    for (Eigen::Index i = 0; i < 40; ++i) queries.row(i * 7) = points.row(i * 211);  // queries that are rows
+    RowMatrix points = random_matrix(24000, dims, 91 + static_cast<uint32_t>(dims));
+    RowMatrix queries = random_matrix(150, dims, 93, 1.5);
+    for (Eigen::Index i = 0; i < 40; ++i) queries.row(i * 3) = points.row(i * 211);  // queries that are rows
     cases.push_back({points, queries, "random d=" + std::to_string(dims)});
   }
-  cases.push_back({small_set_matrix(12000, 3, 4, 95), small_set_matrix(200, 3, 5, 96), "duplicates"});
+  cases.push_back({small_set_matrix(24000, 3, 4, 95), small_set_matrix(150, 3, 5, 96), "duplicates"});
   for (const Case& c : cases) {
     for (const int k : {1, 6, 11}) {
       const KnnResult expected = naive_knn(c.points, c.queries, k);
       for (const int threads : {1, 2}) {
         const std::string label = c.what + " k=" + std::to_string(k) + " threads=" + std::to_string(threads);
         const NearestNeighbors nn(c.points, with(KnnAlgorithm::kKdTree, threads));
-        // Three batches of 300 fit in 12000 / 16 = 750 scanned queries only twice: the third
+        // Three batches of 150 fit in 24000 / 64 = 375 scanned queries only twice: the third
         // builds the tree.
         for (int batch = 0; batch < 3; ++batch)
           expect_same(expected, nn.query(c.queries, k), label + " batch " + std::to_string(batch));
