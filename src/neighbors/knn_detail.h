@@ -156,6 +156,11 @@ KnnResult brute_force_search(const SearchInput& input, int k, int threads);
 // are `stride` apart (numeric metric): per point, exact_sq's operations in exact_sq's order.
 void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out);
 
+// Sum of squared gaps between a point and a box of `padded` (a multiple of 4) columns, added in
+// four lanes: times (1 - (2 dims + 2) eps) it is a lower bound on the point's reported squared
+// distance to anything in the box (the argument in kd_tree_search.cc).
+double point_box_gap_sq(const double* lo, const double* hi, const double* point, int padded);
+
 // Few distinct queries against many fitted rows, numeric metric: a k-d tree over the queries
 // and one pass over the fitted rows (reverse_search.cc). `queries` holds one row per distinct
 // query; the result has one row of k neighbours per query row. No index of the fitted rows is

@@ -8,11 +8,12 @@
 // The rows are visited in blocks of 256 in a scrambled order, so the bounds shrink early
 // whatever order the file is in: after i rows, the next one enters a query's top k with
 // probability about k / i, and rows that cannot enter are stopped near the root. Each thread
-// takes a share of the blocks with its own top-k per query; the shares are merged at the end.
+// takes blocks as it gets free, with its own top-k per query; the shares are merged at the end.
 // The (distance, row) order is total, so the merged result does not depend on the split.
 //
-// Exactness: the gap bound is summed in column order, so it never exceeds the reported squared
-// distance (see kd_tree_search.cc); leaf distances come from block_squares, exact_sq's bits.
+// Exactness: the gap bound is summed in four lanes and scaled down to cover the reordering, so
+// it never exceeds the reported squared distance (see kd_tree_search.cc); leaf distances come
+// from block_squares, exact_sq's bits. Which thread takes which block does not matter.
 #include <omp.h>
 
 #include <algorithm>
@@ -46,10 +47,15 @@ std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
 class ReverseScanner {
  public:
   ReverseScanner(const KdTree::Layout& tree, int k)
-      : t_(tree), tops_(tree.points, TopK(k)), node_bound_(tree.nodes.size(), std::numeric_limits<double>::infinity()) {}
+      : t_(tree),
+        scale_(1 - (2.0 * tree.dims + 2) * std::numeric_limits<double>::epsilon()),
+        tops_(tree.points, TopK(k)),
+        node_bound_(tree.nodes.size(), std::numeric_limits<double>::infinity()),
+        padded_row_(static_cast<size_t>(tree.padded), 0.0) {}
 
   void offer_row(const double* row, uint32_t id) {
     row_ = row;
+    std::copy(row, row + t_.dims, padded_row_.begin());
     id_ = id;
     visit(0);
   }
@@ -59,7 +65,9 @@ class ReverseScanner {
  private:
   void visit(uint32_t node_id) {
     const KdNode& node = t_.nodes[node_id];
-    if (exceeds(node_id, node_bound_[node_id])) return;
+    if (point_box_gap_sq(t_.lo_of(node_id), t_.hi_of(node_id), padded_row_.data(), t_.padded) * scale_ >
+        node_bound_[node_id])
+      return;
     if (node.is_leaf()) {
       scan_leaf(node, node_id);
       return;
@@ -69,23 +77,6 @@ class ReverseScanner {
     visit(left_first ? node.child : node.child + 1);
     visit(left_first ? node.child + 1 : node.child);
     node_bound_[node_id] = std::max(node_bound_[node.child], node_bound_[node.child + 1]);
-  }
-
-  // Whether the row's squared gap to the node's box exceeds `bound` (the partial sums only
-  // grow, so the test can stop at the first column that settles it).
-  bool exceeds(uint32_t node_id, double bound) const {
-    const double* lo = t_.lo_of(node_id);
-    const double* hi = t_.hi_of(node_id);
-    double sum = 0;
-    for (int c = 0; c < t_.dims; ++c) {
-      const double below = lo[c] - row_[c], above = row_[c] - hi[c];  // at most one is positive
-      const double g = below > above ? below : above;
-      if (g > 0) {
-        sum += g * g;
-        if (sum > bound) return true;
-      }
-    }
-    return false;
   }
 
   void scan_leaf(const KdNode& node, uint32_t node_id) {
@@ -104,8 +95,10 @@ class ReverseScanner {
   }
 
   const KdTree::Layout& t_;
+  const double scale_;              // makes the four-lane gap sum a safe lower bound
   std::vector<TopK> tops_;          // per tree position (= per query)
   std::vector<double> node_bound_;  // per node: the largest bound_sq of its queries
+  std::vector<double> padded_row_;  // the row, then zeros up to `padded` columns
   const double* row_ = nullptr;
   uint32_t id_ = 0;
 };
@@ -147,7 +140,7 @@ KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const Ro
 #pragma omp parallel num_threads(team)
   {
     ReverseScanner& scanner = scanners[static_cast<size_t>(omp_get_thread_num())];
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 8)
     for (uint32_t b = 0; b < blocks; ++b) {
       const uint32_t first = order[b] * kBlockRows, last = std::min(n, first + kBlockRows);
       for (uint32_t r = first; r < last; ++r) scanner.offer_row(points.row(r).data(), r);
