@@ -71,6 +71,10 @@ class NearestNeighbors {
   // Copies nothing: `points` must outlive this object. Builds the k-d tree when chosen.
   // Throws DataError for NaN / infinite values, UsageError for mismatched options.
   explicit NearestNeighbors(const RowMatrix& points, KnnOptions options = {});
+  // Fitted on the rows `rows` of `matrix` (kept by reference, like `points`; `rows` is copied):
+  // fitted point i is matrix row rows[i], and results give i. The rows are copied only if an
+  // index is built (see above); a few queries scan them in place.
+  NearestNeighbors(const RowMatrix& matrix, std::span<const uint32_t> rows, KnnOptions options = {});
   ~NearestNeighbors();
   NearestNeighbors(NearestNeighbors&&) noexcept;
   NearestNeighbors& operator=(NearestNeighbors&&) noexcept;

@@ -165,8 +165,9 @@ double point_box_gap_sq(const double* lo, const double* hi, const double* point,
 // and one pass over the fitted rows (reverse_search.cc). `queries` holds one row per distinct
 // query; the result has one row of k neighbours per query row. No index of the fitted rows is
 // built, so this costs a scan of the data instead of a tree over it.
-KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const RowMatrix& queries, int k, int threads,
-                         bool distances);
+// With `subset`, fitted point i is points row subset[i].
+KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subset, const Metric& metric,
+                         const RowMatrix& queries, int k, int threads, bool distances);
 
 // A k-d tree over the groups of the fitted rows (one point per group).
 class KdTree {

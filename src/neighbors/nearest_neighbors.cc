@@ -111,7 +111,11 @@ KnnResult expand(KnnResult distinct, const std::vector<uint32_t>& group_of, int 
 }  // namespace
 
 struct NearestNeighbors::Impl {
-  const RowMatrix* points = nullptr;
+  const RowMatrix* matrix = nullptr;    // the caller's
+  std::vector<uint32_t> subset;         // the fitted rows of `matrix`; empty = all of them
+  size_t n = 0;                         // fitted points
+  RowMatrix gathered;                   // the subset's rows, copied only for the index
+  const RowMatrix* points = nullptr;    // the index's points (matrix or gathered), once built
   Metric metric;
   int threads = 1;
   KnnAlgorithm algorithm = KnnAlgorithm::kBrute;
@@ -126,9 +130,9 @@ struct NearestNeighbors::Impl {
   std::unique_ptr<KdTree> tree;
 
   void check_k(int k) const {
-    if (k < 1 || static_cast<size_t>(k) > static_cast<size_t>(points->rows()))
+    if (k < 1 || static_cast<size_t>(k) > n)
       throw UsageError("nearest neighbours: k = " + std::to_string(k) + " must be between 1 and the " +
-                       std::to_string(points->rows()) + " fitted points");
+                       std::to_string(n) + " fitted points");
   }
 
   // Small jobs run on the calling thread: waking a team costs more than they do (tens of
@@ -137,7 +141,12 @@ struct NearestNeighbors::Impl {
 
   void build_index() {
     std::call_once(indexed, [this] {
-      const int team = threads_for(static_cast<size_t>(points->rows()));
+      const int team = threads_for(n);
+      if (!subset.empty()) {
+        gathered.resize(static_cast<Eigen::Index>(n), matrix->cols());
+        for (size_t i = 0; i < n; ++i) gathered.row(static_cast<Eigen::Index>(i)) = matrix->row(subset[i]);
+      }
+      points = subset.empty() ? matrix : &gathered;
       groups = knn_detail::group_equal_rows(*points, metric, team);
       if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*points, groups, metric, team);
       has_index = true;
@@ -148,7 +157,6 @@ struct NearestNeighbors::Impl {
   // numeric metric, and (counting earlier scans, so that many small batches do not each scan the
   // data) at most 1/kScanShare as many queries as fitted rows.
   bool scan_instead(size_t distinct) {
-    const auto n = static_cast<size_t>(points->rows());
     if (algorithm != KnnAlgorithm::kKdTree || metric.is_mixed() || has_index || n < kScanMinRows) return false;
     return scanned_queries.fetch_add(distinct) + distinct <= n / kScanShare;
   }
@@ -160,8 +168,8 @@ struct NearestNeighbors::Impl {
     if (!self && scan_instead(query_rows.size())) {
       RowMatrix distinct(static_cast<Eigen::Index>(query_rows.size()), queries.cols());
       for (size_t i = 0; i < query_rows.size(); ++i) distinct.row(static_cast<Eigen::Index>(i)) = queries.row(query_rows[i]);
-      KnnResult found = knn_detail::reverse_search(*points, metric, distinct, k,
-                                                   threads_for(static_cast<size_t>(points->rows())), return_distances);
+      KnnResult found =
+          knn_detail::reverse_search(*matrix, subset, metric, distinct, k, threads_for(n), return_distances);
       return expand(std::move(found), query_groups.group_of, threads_for(query_groups.group_of.size()));
     }
     build_index();
@@ -174,17 +182,28 @@ struct NearestNeighbors::Impl {
   }
 };
 
-NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) : impl_(std::make_unique<Impl>()) {
+NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options)
+    : NearestNeighbors(points, {}, std::move(options)) {}
+
+NearestNeighbors::NearestNeighbors(const RowMatrix& matrix, std::span<const uint32_t> rows, KnnOptions options)
+    : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
   if (options.threads < 0)
     throw UsageError("nearest neighbours: threads must be >= 0, got " + std::to_string(options.threads));
-  if (static_cast<uint64_t>(points.rows()) >= std::numeric_limits<uint32_t>::max())
-    throw UsageError("nearest neighbours: at most 4294967294 fitted points, got " + std::to_string(points.rows()));
-  impl.points = &points;
-  impl.metric = make_metric(points, options);
+  const auto count = rows.empty() ? static_cast<uint64_t>(matrix.rows()) : uint64_t{rows.size()};
+  if (count >= std::numeric_limits<uint32_t>::max())
+    throw UsageError("nearest neighbours: at most 4294967294 fitted points, got " + std::to_string(count));
+  for (const uint32_t r : rows)
+    if (r >= static_cast<uint64_t>(matrix.rows()))
+      throw UsageError("nearest neighbours: fitted row " + std::to_string(r) + " is outside the " +
+                       std::to_string(matrix.rows()) + "-row matrix");
+  impl.matrix = &matrix;
+  impl.subset.assign(rows.begin(), rows.end());
+  impl.n = static_cast<size_t>(count);
+  impl.metric = make_metric(matrix, options);
   impl.return_distances = options.return_distances;
   impl.threads = knn_detail::resolve_threads(options.threads);
-  check_finite(points, "fitted points", impl.threads_for(static_cast<size_t>(points.rows())));
+  check_finite(matrix, "fitted points", impl.threads_for(impl.n), rows);
   impl.algorithm = options.algorithm == KnnAlgorithm::kAuto ? KnnAlgorithm::kKdTree : options.algorithm;
   if (impl.algorithm == KnnAlgorithm::kBrute) impl.build_index();
   if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed()) {
@@ -202,12 +221,12 @@ NearestNeighbors& NearestNeighbors::operator=(NearestNeighbors&&) noexcept = def
 
 KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
   impl_->check_k(k);
-  if (queries.cols() != impl_->points->cols())
+  if (queries.cols() != impl_->matrix->cols())
     throw UsageError("nearest neighbours: queries have " + std::to_string(queries.cols()) +
-                     " columns, the fitted points " + std::to_string(impl_->points->cols()));
+                     " columns, the fitted points " + std::to_string(impl_->matrix->cols()));
   if (static_cast<uint64_t>(queries.rows()) >= std::numeric_limits<uint32_t>::max())
     throw UsageError("nearest neighbours: at most 4294967294 queries at once, got " + std::to_string(queries.rows()));
-  if (&queries == impl_->points) return query_self(k);
+  if (&queries == impl_->matrix && impl_->subset.empty()) return query_self(k);
   const int threads = impl_->threads_for(static_cast<size_t>(queries.rows()));
   check_finite(queries, "queries", threads);
   const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, threads);
@@ -216,9 +235,9 @@ KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
 
 KnnResult NearestNeighbors::query(const RowMatrix& matrix, std::span<const uint32_t> rows, int k) const {
   impl_->check_k(k);
-  if (matrix.cols() != impl_->points->cols())
+  if (matrix.cols() != impl_->matrix->cols())
     throw UsageError("nearest neighbours: queries have " + std::to_string(matrix.cols()) +
-                     " columns, the fitted points " + std::to_string(impl_->points->cols()));
+                     " columns, the fitted points " + std::to_string(impl_->matrix->cols()));
   for (const uint32_t r : rows)
     if (r >= static_cast<uint64_t>(matrix.rows()))
       throw UsageError("nearest neighbours: query row " + std::to_string(r) + " is outside the " +
@@ -238,6 +257,6 @@ KnnResult NearestNeighbors::query_self(int k) const {
 }
 
 KnnAlgorithm NearestNeighbors::algorithm() const { return impl_->algorithm; }
-size_t NearestNeighbors::size() const { return static_cast<size_t>(impl_->points->rows()); }
+size_t NearestNeighbors::size() const { return impl_->n; }
 
 }  // namespace fraudkit

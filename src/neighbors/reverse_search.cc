@@ -105,8 +105,8 @@ class ReverseScanner {
 
 }  // namespace
 
-KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const RowMatrix& queries, int k, int threads,
-                         bool distances) {
+KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subset, const Metric& metric,
+                         const RowMatrix& queries, int k, int threads, bool distances) {
   KnnResult out;
   out.k = k;
   const size_t q = static_cast<size_t>(queries.rows());
@@ -130,7 +130,7 @@ KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const Ro
   tree.points = q;
   build_kd_tree(tree, queries, 1);
 
-  const auto n = static_cast<uint32_t>(points.rows());
+  const auto n = static_cast<uint32_t>(subset.empty() ? static_cast<size_t>(points.rows()) : subset.size());
   const uint32_t blocks = (n + kBlockRows - 1) / kBlockRows;
   const std::vector<uint32_t> order = scrambled_blocks(blocks);
   const int team = std::max(1, std::min(threads, static_cast<int>(blocks)));
@@ -143,7 +143,8 @@ KnnResult reverse_search(const RowMatrix& points, const Metric& metric, const Ro
 #pragma omp for schedule(dynamic, 8)
     for (uint32_t b = 0; b < blocks; ++b) {
       const uint32_t first = order[b] * kBlockRows, last = std::min(n, first + kBlockRows);
-      for (uint32_t r = first; r < last; ++r) scanner.offer_row(points.row(r).data(), r);
+      for (uint32_t r = first; r < last; ++r)
+        scanner.offer_row(points.row(subset.empty() ? r : subset[r]).data(), r);
     }
   }
 

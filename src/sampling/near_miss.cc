@@ -208,8 +208,11 @@ class NearMiss final : public Sampler {
                                   int cls, const KnnOptions& knn) const {
     require_pool(params_.n_neighbors_ver3, static_cast<int64_t>(rows.size()), false, "class " + std::to_string(cls),
                  name_, "n_neighbors_ver3");
-    const RowMatrix X_class = gather_rows(X, rows);
-    const NearestNeighbors within_class(X_class, knn);
+    // Fitted on the class's rows where they are: with few minority rows the engine scans them
+    // without a copy (it copies them only if it builds an index). Only positions are needed.
+    KnnOptions indices_only = knn;
+    indices_only.return_distances = false;
+    const NearestNeighbors within_class(X, rows, indices_only);
     const KnnResult r = within_class.query(X_minority, params_.n_neighbors_ver3);
     std::vector<uint8_t> hit(rows.size(), 0);
     for (uint32_t i : r.indices) hit[i] = 1;

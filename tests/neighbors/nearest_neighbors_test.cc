@@ -245,6 +245,31 @@ TEST(NearestNeighbors, FewQueriesAgainstManyRowsMatchNaive) {
   }
 }
 
+// Fitted on a row list of a larger matrix: the same answers as on those rows copied out, by the
+// scan (few queries), the tree and brute force, and for the fitted points themselves.
+TEST(NearestNeighbors, FittedOnARowListMatchesTheCopiedRows) {
+  const RowMatrix matrix = random_matrix(30000, 4, 101);
+  std::vector<uint32_t> rows;
+  for (uint32_t r = 29999; r >= 3; r -= 3) rows.push_back(r);  // every third row, backwards
+  RowMatrix copied(static_cast<Eigen::Index>(rows.size()), matrix.cols());
+  for (size_t i = 0; i < rows.size(); ++i) copied.row(static_cast<Eigen::Index>(i)) = matrix.row(rows[i]);
+  const RowMatrix queries = random_matrix(100, 4, 102);
+  for (const int k : {1, 5}) {
+    const KnnResult expected = naive_knn(copied, queries, k);
+    const KnnResult expected_self = naive_knn(copied, copied, k);
+    for (const KnnAlgorithm algorithm : kBoth) {
+      const NearestNeighbors nn(matrix, rows, with(algorithm, 2));
+      EXPECT_EQ(nn.size(), rows.size());
+      const std::string label = "row list k=" + std::to_string(k) + " " + to_string(algorithm);
+      expect_same(expected, nn.query(queries, k), label + " (scan for the tree)");
+      expect_same(expected_self, nn.query_self(k), label + " self");
+      expect_same(expected, nn.query(queries, k), label + " after the index");
+    }
+  }
+  const std::vector<uint32_t> outside{0, 30000};
+  EXPECT_THROW(NearestNeighbors(matrix, outside), UsageError);
+}
+
 TEST(NearestNeighbors, KEqualToSizeReturnsEveryPointInOrder) {
   const RowMatrix points = random_matrix(97, 3, 21);
   expect_matches_naive(points, random_matrix(10, 3, 22), {97}, "k=size");
