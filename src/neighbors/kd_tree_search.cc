@@ -344,24 +344,9 @@ void block_squares(const double* coords, size_t stride, size_t count, const doub
   }
 }
 
-// Sum of squared gaps between a point and a box, in four lanes (not scaled: see the file
-// comment). `point` and the box hold `padded` (a multiple of 4) entries; the box's padding
-// lanes span -inf..+inf, so the point's padding values do not matter.
-FRAUDKIT_KNN_CLONES
+// A point is a box with no extent: the box-to-box sum is the point's gap sum.
 double point_box_gap_sq(const double* lo, const double* hi, const double* point, int padded) {
-  Vec4 sum = {0, 0, 0, 0};
-  const Vec4 zero = {0, 0, 0, 0};
-  for (int c = 0; c < padded; c += 4) {
-    Vec4 l, h, x;
-    std::memcpy(&l, lo + c, sizeof l);
-    std::memcpy(&h, hi + c, sizeof h);
-    std::memcpy(&x, point + c, sizeof x);
-    const Vec4 below = l - x, above = x - h;
-    Vec4 g = below > above ? below : above;
-    g = g > zero ? g : zero;
-    sum += g * g;
-  }
-  return (sum[0] + sum[1]) + (sum[2] + sum[3]);
+  return lane_box_gap_sq(lo, hi, point, point, padded);
 }
 
 KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads)
