@@ -72,7 +72,7 @@ class NearestNeighbors {
   // Throws DataError for NaN / infinite values, UsageError for mismatched options.
   explicit NearestNeighbors(const RowMatrix& points, KnnOptions options = {});
   // Fitted on the rows `rows` of `matrix` (kept by reference, like `points`; `rows` is copied):
-  // fitted point i is matrix row rows[i], and results give i. The rows are copied only if an
+  // fitted point i is matrix row rows[i], and results give i. An empty list fits no points. The rows are copied only if an
   // index is built (see above); a few queries scan them in place.
   NearestNeighbors(const RowMatrix& matrix, std::span<const uint32_t> rows, KnnOptions options = {});
   ~NearestNeighbors();
@@ -92,6 +92,8 @@ class NearestNeighbors {
   size_t size() const;
 
  private:
+  void fit(const RowMatrix& matrix, std::span<const uint32_t> rows, bool whole, KnnOptions options);
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

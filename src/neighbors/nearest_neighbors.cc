@@ -2,9 +2,9 @@
 // distinct query once and hands its neighbours to every equal query row.
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <cmath>
 #include <limits>
+#include <mutex>
 
 #include "fraudkit/error.h"
 #include "fraudkit/neighbors.h"
@@ -112,7 +112,8 @@ KnnResult expand(KnnResult distinct, const std::vector<uint32_t>& group_of, int 
 
 struct NearestNeighbors::Impl {
   const RowMatrix* matrix = nullptr;    // the caller's
-  std::vector<uint32_t> subset;         // the fitted rows of `matrix`; empty = all of them
+  bool whole = true;                    // every row of `matrix` is fitted; otherwise `subset`
+  std::vector<uint32_t> subset;         // the fitted rows of `matrix` when not whole
   size_t n = 0;                         // fitted points
   RowMatrix gathered;                   // the subset's rows, copied only for the index
   const RowMatrix* points = nullptr;    // the index's points (matrix or gathered), once built
@@ -142,11 +143,11 @@ struct NearestNeighbors::Impl {
   void build_index() {
     std::call_once(indexed, [this] {
       const int team = threads_for(n);
-      if (!subset.empty()) {
+      if (!whole) {
         gathered.resize(static_cast<Eigen::Index>(n), matrix->cols());
         for (size_t i = 0; i < n; ++i) gathered.row(static_cast<Eigen::Index>(i)) = matrix->row(subset[i]);
       }
-      points = subset.empty() ? matrix : &gathered;
+      points = whole ? matrix : &gathered;
       groups = knn_detail::group_equal_rows(*points, metric, team);
       if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*points, groups, metric, team);
       has_index = true;
@@ -182,15 +183,20 @@ struct NearestNeighbors::Impl {
   }
 };
 
-NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options)
-    : NearestNeighbors(points, {}, std::move(options)) {}
+NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) : impl_(std::make_unique<Impl>()) {
+  fit(points, {}, true, std::move(options));
+}
 
 NearestNeighbors::NearestNeighbors(const RowMatrix& matrix, std::span<const uint32_t> rows, KnnOptions options)
     : impl_(std::make_unique<Impl>()) {
+  fit(matrix, rows, false, std::move(options));
+}
+
+void NearestNeighbors::fit(const RowMatrix& matrix, std::span<const uint32_t> rows, bool whole, KnnOptions options) {
   Impl& impl = *impl_;
   if (options.threads < 0)
     throw UsageError("nearest neighbours: threads must be >= 0, got " + std::to_string(options.threads));
-  const auto count = rows.empty() ? static_cast<uint64_t>(matrix.rows()) : uint64_t{rows.size()};
+  const auto count = whole ? static_cast<uint64_t>(matrix.rows()) : uint64_t{rows.size()};
   if (count >= std::numeric_limits<uint32_t>::max())
     throw UsageError("nearest neighbours: at most 4294967294 fitted points, got " + std::to_string(count));
   for (const uint32_t r : rows)
@@ -198,12 +204,13 @@ NearestNeighbors::NearestNeighbors(const RowMatrix& matrix, std::span<const uint
       throw UsageError("nearest neighbours: fitted row " + std::to_string(r) + " is outside the " +
                        std::to_string(matrix.rows()) + "-row matrix");
   impl.matrix = &matrix;
+  impl.whole = whole;
   impl.subset.assign(rows.begin(), rows.end());
   impl.n = static_cast<size_t>(count);
   impl.metric = make_metric(matrix, options);
   impl.return_distances = options.return_distances;
   impl.threads = knn_detail::resolve_threads(options.threads);
-  check_finite(matrix, "fitted points", impl.threads_for(impl.n), rows);
+  if (whole || !rows.empty()) check_finite(matrix, "fitted points", impl.threads_for(impl.n), rows);
   impl.algorithm = options.algorithm == KnnAlgorithm::kAuto ? KnnAlgorithm::kKdTree : options.algorithm;
   if (impl.algorithm == KnnAlgorithm::kBrute) impl.build_index();
   if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed()) {
@@ -226,7 +233,7 @@ KnnResult NearestNeighbors::query(const RowMatrix& queries, int k) const {
                      " columns, the fitted points " + std::to_string(impl_->matrix->cols()));
   if (static_cast<uint64_t>(queries.rows()) >= std::numeric_limits<uint32_t>::max())
     throw UsageError("nearest neighbours: at most 4294967294 queries at once, got " + std::to_string(queries.rows()));
-  if (&queries == impl_->matrix && impl_->subset.empty()) return query_self(k);
+  if (&queries == impl_->matrix && impl_->whole) return query_self(k);
   const int threads = impl_->threads_for(static_cast<size_t>(queries.rows()));
   check_finite(queries, "queries", threads);
   const RowGroups query_groups = knn_detail::group_equal_rows(queries, impl_->metric, threads);

@@ -268,6 +268,9 @@ TEST(NearestNeighbors, FittedOnARowListMatchesTheCopiedRows) {
   }
   const std::vector<uint32_t> outside{0, 30000};
   EXPECT_THROW(NearestNeighbors(matrix, outside), UsageError);
+  const NearestNeighbors none(matrix, std::span<const uint32_t>{});  // no rows, not all of them
+  EXPECT_EQ(none.size(), 0u);
+  EXPECT_THROW(none.query(queries, 1), UsageError);
 }
 
 TEST(NearestNeighbors, KEqualToSizeReturnsEveryPointInOrder) {
