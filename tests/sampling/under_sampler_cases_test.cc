@@ -322,8 +322,8 @@ TEST(UnderSamplerErrors, ParametersRoundTripAndHaveHelp) {
 // ENN and NearMiss query the targeted class in slices of kQuerySlice rows straight from X. With
 // more targeted rows than one slice, the kept rows must equal a reference that searches the
 // gathered class in one query.
-Data many_rows() {
-  const size_t majority = sampling::kQuerySlice + 9000, minority = 3000;
+Data many_rows(size_t minority) {
+  const size_t majority = sampling::kQuerySlice + 9000;
   std::mt19937_64 gen(7);
   std::normal_distribution<double> noise(0, 1);
   Data d;
@@ -337,21 +337,24 @@ Data many_rows() {
 }
 
 TEST(UnderSamplerSlices, EnnMatchesOneGatheredQuery) {
-  const Data d = many_rows();
-  const Rows majority = sampling::rows_of_class(d.y, 0);
+  // ENN searches a targeted class that is most of the data with one self search, so the sliced
+  // path needs a targeted class above one slice yet under half the rows: "not majority" targets
+  // a minority of kQuerySlice + 1000 rows.
+  const Data d = many_rows(sampling::kQuerySlice + 1000);
+  const Rows majority = sampling::rows_of_class(d.y, 0), minority = sampling::rows_of_class(d.y, 1);
   const NearestNeighbors nn(d.X);
-  const KnnResult r = nn.query(sampling::gather_rows(d.X, majority), 4);
-  Rows expected;
-  for (size_t q = 0; q < majority.size(); ++q)
-    if (d.y[r.index(q, 1)] == 0 && d.y[r.index(q, 2)] == 0 && d.y[r.index(q, 3)] == 0) expected.push_back(majority[q]);
-  for (uint32_t i : sampling::rows_of_class(d.y, 1)) expected.push_back(i);
-  ASSERT_GT(majority.size(), sampling::kQuerySlice);
+  const KnnResult r = nn.query(sampling::gather_rows(d.X, minority), 4);
+  Rows expected = majority;
+  for (size_t q = 0; q < minority.size(); ++q)
+    if (d.y[r.index(q, 1)] == 1 && d.y[r.index(q, 2)] == 1 && d.y[r.index(q, 3)] == 1) expected.push_back(minority[q]);
+  ASSERT_GT(minority.size(), sampling::kQuerySlice);
+  ASSERT_LT(2 * minority.size(), d.y.size());
   EXPECT_LT(expected.size(), d.y.size());  // the case removes rows
-  EXPECT_EQ(kept("enn", {}, d), expected);
+  EXPECT_EQ(kept("enn", {{"sampling_strategy", "not majority"}}, d), expected);
 }
 
 TEST(UnderSamplerSlices, NearMiss1MatchesOneGatheredQuery) {
-  const Data d = many_rows();
+  const Data d = many_rows(3000);
   const Rows majority = sampling::rows_of_class(d.y, 0), minority = sampling::rows_of_class(d.y, 1);
   const RowMatrix X_minority = sampling::gather_rows(d.X, minority);
   const NearestNeighbors nn(X_minority);
