@@ -11,6 +11,9 @@
 namespace fraudkit::knn_detail {
 namespace {
 
+// How many rows ahead of the equality check a row is fetched (about one memory latency of work).
+constexpr size_t kPrefetchAhead = 16;
+
 // The columns that decide whether two rows are at distance 0 from every point alike.
 std::vector<int> compared_columns(const Metric& metric) {
   std::vector<int> columns;
@@ -88,6 +91,9 @@ RowGroups group_equal_rows(const RowMatrix& matrix, const Metric& metric, int th
   for (size_t b = 0; b < buckets; ++b) {
     std::vector<uint32_t> firsts;  // of the current run; almost always one (no collision)
     for (size_t i = bucket_offsets[b]; i < bucket_offsets[b + 1]; ++i) {
+      // The rows come in hash order, scattered over the matrix: fetching a row well ahead
+      // hides the cache miss (http.csv, 565k rows: 0.05 s -> see commit).
+      if (i + kPrefetchAhead < n) __builtin_prefetch(row(order[i + kPrefetchAhead]));
       const uint32_t r = order[i];
       if (i == bucket_offsets[b] || hashes[order[i - 1]] != hashes[r]) firsts.clear();
       const double* values = row(r);
