@@ -37,11 +37,12 @@ struct CentredPoints {
   double max_norm = 0;
 };
 
-CentredPoints centre(const RowMatrix& points, const RowGroups& groups) {
+CentredPoints centre(const SearchInput& in) {
   CentredPoints centred;
-  const Index count = static_cast<Index>(groups.size()), d = points.cols();
+  const Index count = static_cast<Index>(in.groups->size()), d = in.points->cols();
   RowMatrix values(count, d);
-  for (Index g = 0; g < count; ++g) values.row(g) = points.row(groups.first[static_cast<size_t>(g)]);
+  for (Index g = 0; g < count; ++g)
+    values.row(g) = Eigen::Map<const Eigen::RowVectorXd>(in.group_point(static_cast<size_t>(g)), d);
   centred.mean = values.colwise().mean();
   values.rowwise() -= centred.mean;
   centred.augmented.resize(count, d + 2);
@@ -142,7 +143,7 @@ void search_query_block(const SearchInput& in, const CentredPoints& centred, con
       for (Index j = next_candidate(estimates, 0, cols, threshold); j < cols;
            j = next_candidate(estimates, j + 1, cols, threshold)) {
         const size_t group = static_cast<size_t>(pb + j);
-        const double sq = exact_sq(query, in.points->row(in.groups->first[group]).data(), *in.metric);
+        const double sq = exact_sq(query, in.group_point(group), *in.metric);
         if (top.offer(sq, in.groups->rows_of(group)))
           threshold = rule.threshold(top.worst_distance(), block.norms_sq[i], block.norms[i]);
       }
@@ -157,7 +158,7 @@ void search_query_block(const SearchInput& in, const CentredPoints& centred, con
 }
 
 KnnResult product_search(const SearchInput& in, int k, int threads) {
-  const CentredPoints centred = centre(*in.points, *in.groups);
+  const CentredPoints centred = centre(in);
   const SkipRule rule{static_cast<double>(in.metric->dims), centred.max_norm_sq, centred.max_norm};
   KnnResult out;
   out.k = k;
@@ -192,7 +193,7 @@ KnnResult exact_search(const SearchInput& in, int k, int threads) {
     for (size_t i = 0; i < in.query_rows.size(); ++i) {
       const double* query = in.queries->row(in.query_rows[i]).data();
       for (size_t g = 0; g < groups.size(); ++g) {
-        const double sq = exact_sq(query, in.points->row(groups.first[g]).data(), *in.metric);
+        const double sq = exact_sq(query, in.group_point(g), *in.metric);
         if (sq <= top.bound_sq()) top.offer(sq, groups.rows_of(g));
       }
       top.drain(out.indices.data() + i * static_cast<size_t>(k), distances_of(out, i));

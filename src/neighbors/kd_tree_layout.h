@@ -1,8 +1,7 @@
 #pragma once
 // The k-d tree's data, shared by its builder (kd_tree_build.cc) and its search
-// (kd_tree_search.cc). One point per group of equal fitted rows; the points are stored column
-// by column in tree order, so a leaf is a few contiguous runs; every node keeps its tight
-// bounding box and its smallest fitted row.
+// (kd_tree_search.cc). One point per group of equal fitted rows, in tree order (a node is a run
+// of positions); every node keeps its tight bounding box and its smallest fitted row.
 #include <cstdint>
 #include <vector>
 
@@ -26,11 +25,15 @@ struct KdNode {
 struct KdTree::Layout {
   const RowGroups* groups = nullptr;
   const Metric* metric = nullptr;
+  // The matrix holding the fitted rows. The tree keeps no copy of the coordinates (a copy
+  // would double the memory of a search over SMOTE's output); a leaf's points are read from
+  // here when a search reaches it.
+  const RowMatrix* source = nullptr;
   int dims = 0;
   int padded = 0;  // dims rounded up to a multiple of 4 (the box bound works in 4 lanes)
   size_t points = 0;
-  std::vector<double> coords;      // coords[c * points + position]
-  std::vector<uint32_t> group_at;  // the group at each position
+  std::vector<uint32_t> point_row;  // per position: the source row of its point
+  std::vector<uint32_t> group_at;   // the group at each position
   // The fitted rows of each position's group, in tree order (so a leaf's are contiguous):
   // rows[row_offsets[p] .. row_offsets[p + 1]) ascending.
   std::vector<uint32_t> row_offsets, rows;
@@ -38,6 +41,7 @@ struct KdTree::Layout {
   // Per node: `padded` lower ends, then `padded` upper ends; padding columns span -inf..+inf.
   std::vector<double> boxes;
 
+  const double* point(size_t position) const { return source->row(point_row[position]).data(); }
   const double* lo_of(uint32_t node) const { return boxes.data() + static_cast<size_t>(node) * 2 * padded; }
   const double* hi_of(uint32_t node) const { return lo_of(node) + padded; }
   std::span<const uint32_t> rows_at(size_t position) const {
@@ -45,7 +49,8 @@ struct KdTree::Layout {
   }
 };
 
-// Builds `layout` over the groups' first rows (layout.groups, metric, dims, points set).
-void build_kd_tree(KdTree::Layout& layout, const RowMatrix& rows, int threads);
+// Builds `layout` (groups, metric, source, dims, padded and points set; point_row[g] = the
+// source row of group g on entry, per position on exit).
+void build_kd_tree(KdTree::Layout& layout, int threads);
 
 }  // namespace fraudkit::knn_detail

@@ -244,27 +244,44 @@ class GroupSearcher {
     }
   }
 
+  // The leaf's points are gathered from the source matrix once, when the first member needs
+  // them, and every member scans that block.
   void visit_leaf(const KdNode& node) {
     const uint32_t id = static_cast<uint32_t>(&node - t_.nodes.data());
     double bounds[kMaxGroup];
     query_bounds_sq(id, bounds);
+    bool gathered = false;
     for (size_t i = 0; i < count_; ++i) {
       if (tops_[i].excludes(bounds[i], node.min_row)) continue;
       scanned_ += node.end - node.begin;
+      if (!gathered) gather_leaf(node);
+      gathered = true;
       scan_leaf(node, query(i), tops_[i]);
+    }
+  }
+
+  // leaf_ := the node's points, column-major (node.end - node.begin values per column).
+  void gather_leaf(const KdNode& node) {
+    const size_t count = node.end - node.begin, dims = static_cast<size_t>(t_.dims);
+    leaf_.resize(count * dims);
+    for (size_t i = 0; i < count; ++i) __builtin_prefetch(t_.point(node.begin + i));  // scattered rows
+    for (size_t i = 0; i < count; ++i) {
+      const double* p = t_.point(node.begin + i);
+      for (size_t c = 0; c < dims; ++c) leaf_[c * count + i] = p[c];
     }
   }
 
   void scan_leaf(const KdNode& node, const double* q, TopK& top) const {
     double sq[kLeafSize];
-    for (uint32_t start = node.begin; start < node.end; start += kLeafSize) {
-      const size_t count = std::min(kLeafSize, node.end - start);
+    const size_t points = node.end - node.begin;
+    for (size_t start = 0; start < points; start += kLeafSize) {
+      const size_t count = std::min<size_t>(kLeafSize, points - start);
       if (t_.metric->is_mixed())
-        block_squares_mixed(t_.coords.data() + start, t_.points, count, q, *t_.metric, sq);
+        block_squares_mixed(leaf_.data() + start, points, count, q, *t_.metric, sq);
       else
-        block_squares(t_.coords.data() + start, t_.points, count, q, t_.dims, sq);
+        block_squares(leaf_.data() + start, points, count, q, t_.dims, sq);
       for (size_t i = 0; i < count; ++i)
-        if (sq[i] <= top.bound_sq()) top.offer(sq[i], t_.rows_at(start + i));
+        if (sq[i] <= top.bound_sq()) top.offer(sq[i], t_.rows_at(node.begin + start + i));
     }
   }
 
@@ -274,6 +291,7 @@ class GroupSearcher {
   std::vector<double> queries_;  // the group's queries, `padded_` values each (zeros after dims)
   std::vector<double> columns_;  // the same, column by column: columns_[c * kMaxGroup + i]
   std::vector<double> group_lo_, group_hi_;
+  std::vector<double> leaf_;  // the leaf being scanned (gather_leaf)
   std::vector<TopK> tops_;
   size_t count_ = 0;
   size_t scanned_ = 0;  // points whose distance was computed, over all searches
@@ -349,14 +367,19 @@ double point_box_gap_sq(const double* lo, const double* hi, const double* point,
   return lane_box_gap_sq(lo, hi, point, point, padded);
 }
 
-KdTree::KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads)
+KdTree::KdTree(const RowMatrix& source, std::span<const uint32_t> subset, const RowGroups& groups,
+               const Metric& metric, int threads)
     : layout_(std::make_unique<Layout>()) {
   layout_->groups = &groups;
   layout_->metric = &metric;
-  layout_->dims = static_cast<int>(points.cols());
+  layout_->source = &source;
+  layout_->dims = static_cast<int>(source.cols());
   layout_->padded = (layout_->dims + 3) / 4 * 4;
   layout_->points = groups.size();
-  if (layout_->points > 0) build_kd_tree(*layout_, points, threads);
+  layout_->point_row.resize(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g)
+    layout_->point_row[g] = subset.empty() ? groups.first[g] : subset[groups.first[g]];
+  if (layout_->points > 0) build_kd_tree(*layout_, threads);
 }
 
 KdTree::~KdTree() = default;
@@ -376,7 +399,7 @@ double KdTree::scanned_fraction(int k, size_t max_leaves) const {
   for (size_t l = 0; l < leaves.size(); l += step) {
     const KdNode& leaf = tree.nodes[leaves[l]];
     const std::span<const uint32_t> members(tree.group_at.data() + leaf.begin, leaf.end - leaf.begin);
-    searcher.search(members, [&](size_t i, size_t c) { return tree.coords[c * tree.points + leaf.begin + i]; }, out);
+    searcher.search(members, [&](size_t i, size_t c) { return tree.point(leaf.begin + i)[c]; }, out);
     queries += members.size();
   }
   return static_cast<double>(searcher.scanned()) / (static_cast<double>(queries) * static_cast<double>(tree.points));
@@ -402,8 +425,7 @@ KnnResult KdTree::search(const SearchInput& in, int k, int threads) const {
       for (size_t l = 0; l < leaves.size(); ++l) {
         const KdNode& leaf = tree.nodes[leaves[l]];
         const std::span<const uint32_t> members(tree.group_at.data() + leaf.begin, leaf.end - leaf.begin);
-        searcher.search(members,
-                        [&](size_t i, size_t c) { return tree.coords[c * tree.points + leaf.begin + i]; }, out);
+        searcher.search(members, [&](size_t i, size_t c) { return tree.point(leaf.begin + i)[c]; }, out);
       }
     }
     return out;

@@ -137,12 +137,19 @@ RowGroups group_equal_rows(const RowMatrix& rows, const Metric& metric, int thre
 // The result has one row of k neighbours per entry of query_rows.
 struct SearchInput {
   const RowMatrix* points = nullptr;
+  std::span<const uint32_t> subset;  // when not empty, fitted row i is points row subset[i]
   const RowGroups* groups = nullptr;
   const Metric* metric = nullptr;
   const RowMatrix* queries = nullptr;
   std::span<const uint32_t> query_rows;
   bool self = false;  // the queries are the fitted groups themselves (query_rows == groups->first)
   bool distances = true;  // fill KnnResult::distances
+
+  // The coordinates of fitted group g (its first row).
+  const double* group_point(size_t g) const {
+    const uint32_t row = groups->first[g];
+    return points->row(subset.empty() ? row : subset[row]).data();
+  }
 };
 
 // Where query `query`'s k distances go: null when the result carries no distances.
@@ -169,10 +176,13 @@ double point_box_gap_sq(const double* lo, const double* hi, const double* point,
 KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subset, const Metric& metric,
                          const RowMatrix& queries, int k, int threads, bool distances);
 
-// A k-d tree over the groups of the fitted rows (one point per group).
+// A k-d tree over the groups of the fitted rows (one point per group). The fitted rows are
+// rows of `source` (with `subset`, fitted row i is source row subset[i]), read in place: the
+// tree keeps no copy of them, so `source` must outlive it.
 class KdTree {
  public:
-  KdTree(const RowMatrix& points, const RowGroups& groups, const Metric& metric, int threads);
+  KdTree(const RowMatrix& source, std::span<const uint32_t> subset, const RowGroups& groups, const Metric& metric,
+         int threads);
   ~KdTree();
   KnnResult search(const SearchInput& input, int k, int threads) const;
   // The mean share of the points whose distance a self query computes, measured on about

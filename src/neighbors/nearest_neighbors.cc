@@ -115,8 +115,6 @@ struct NearestNeighbors::Impl {
   bool whole = true;                    // every row of `matrix` is fitted; otherwise `subset`
   std::vector<uint32_t> subset;         // the fitted rows of `matrix` when not whole
   size_t n = 0;                         // fitted points
-  RowMatrix gathered;                   // the subset's rows, copied only for the index
-  const RowMatrix* points = nullptr;    // the index's points (matrix or gathered), once built
   Metric metric;
   int threads = 1;
   KnnAlgorithm algorithm = KnnAlgorithm::kBrute;
@@ -143,13 +141,9 @@ struct NearestNeighbors::Impl {
   void build_index() {
     std::call_once(indexed, [this] {
       const int team = threads_for(n);
-      if (!whole) {
-        gathered.resize(static_cast<Eigen::Index>(n), matrix->cols());
-        for (size_t i = 0; i < n; ++i) gathered.row(static_cast<Eigen::Index>(i)) = matrix->row(subset[i]);
-      }
-      points = whole ? matrix : &gathered;
-      groups = knn_detail::group_equal_rows(*points, metric, team);
-      if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*points, groups, metric, team);
+      // The index reads the fitted rows where they are (no copy, even of a row list).
+      if (n > 0) groups = knn_detail::group_equal_rows(*matrix, metric, team, subset);
+      if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*matrix, subset, groups, metric, team);
       has_index = true;
     });
   }
@@ -174,8 +168,14 @@ struct NearestNeighbors::Impl {
       return expand(std::move(found), query_groups.group_of, threads_for(query_groups.group_of.size()));
     }
     build_index();
-    const knn_detail::SearchInput input{points, &groups, &metric, &queries, self ? groups.first : query_rows,
-                                        self, return_distances};
+    const knn_detail::SearchInput input{.points = matrix,
+                                        .subset = subset,
+                                        .groups = &groups,
+                                        .metric = &metric,
+                                        .queries = &queries,
+                                        .query_rows = query_rows,
+                                        .self = self,
+                                        .distances = return_distances};
     const size_t work = query_groups.size() * (tree ? 1 : groups.size() / 64 + 1);
     const int team = threads_for(work);
     KnnResult distinct = tree ? tree->search(input, k, team) : knn_detail::brute_force_search(input, k, team);
@@ -260,7 +260,11 @@ KnnResult NearestNeighbors::query(const RowMatrix& matrix, std::span<const uint3
 KnnResult NearestNeighbors::query_self(int k) const {
   impl_->check_k(k);
   impl_->build_index();
-  return impl_->search(*impl_->points, impl_->groups, impl_->groups.first, k);
+  const RowGroups& groups = impl_->groups;
+  if (impl_->whole) return impl_->search(*impl_->matrix, groups, groups.first, k);
+  std::vector<uint32_t> rows(groups.size());  // the groups' first rows, as rows of the matrix
+  for (size_t g = 0; g < rows.size(); ++g) rows[g] = impl_->subset[groups.first[g]];
+  return impl_->search(*impl_->matrix, groups, rows, k);
 }
 
 KnnAlgorithm NearestNeighbors::algorithm() const { return impl_->algorithm; }

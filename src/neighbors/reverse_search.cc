@@ -46,8 +46,10 @@ std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
 // One thread's search: its own top-k per query and per node bound.
 class ReverseScanner {
  public:
-  ReverseScanner(const KdTree::Layout& tree, int k)
+  // `coords`: the queries' coordinates column-major in tree order (tree.points per column).
+  ReverseScanner(const KdTree::Layout& tree, const std::vector<double>& coords, int k)
       : t_(tree),
+        coords_(coords),
         scale_(1 - (2.0 * tree.dims + 2) * std::numeric_limits<double>::epsilon()),
         tops_(tree.points, TopK(k)),
         node_bound_(tree.nodes.size(), std::numeric_limits<double>::infinity()),
@@ -84,7 +86,7 @@ class ReverseScanner {
     double bound = 0;
     for (uint32_t start = node.begin; start < node.end; start += kLeafSize) {
       const uint32_t count = std::min(kLeafSize, node.end - start);
-      block_squares(t_.coords.data() + start, t_.points, count, row_, t_.dims, sq);
+      block_squares(coords_.data() + start, t_.points, count, row_, t_.dims, sq);
       for (uint32_t i = 0; i < count; ++i) {
         TopK& top = tops_[start + i];
         if (sq[i] <= top.bound_sq()) top.offer(sq[i], {&id_, 1});
@@ -95,6 +97,7 @@ class ReverseScanner {
   }
 
   const KdTree::Layout& t_;
+  const std::vector<double>& coords_;  // the queries, column-major in tree order
   const double scale_;              // makes the four-lane gap sum a safe lower bound
   std::vector<TopK> tops_;          // per tree position (= per query)
   std::vector<double> node_bound_;  // per node: the largest bound_sq of its queries
@@ -128,7 +131,14 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   tree.dims = metric.dims;
   tree.padded = (metric.dims + 3) / 4 * 4;
   tree.points = q;
-  build_kd_tree(tree, queries, 1);
+  tree.source = &queries;
+  tree.point_row = identity.first;
+  build_kd_tree(tree, 1);
+  // Every row is compared with whole leaves of queries: they are copied once, column by column
+  // in tree order, so a leaf is a few contiguous runs (the queries are few).
+  std::vector<double> coords(q * static_cast<size_t>(tree.dims));
+  for (size_t p = 0; p < q; ++p)
+    for (size_t c = 0; c < static_cast<size_t>(tree.dims); ++c) coords[c * q + p] = tree.point(p)[c];
 
   const auto n = static_cast<uint32_t>(subset.empty() ? static_cast<size_t>(points.rows()) : subset.size());
   const uint32_t blocks = (n + kBlockRows - 1) / kBlockRows;
@@ -136,7 +146,7 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   const int team = std::max(1, std::min(threads, static_cast<int>(blocks)));
   std::vector<ReverseScanner> scanners;
   scanners.reserve(static_cast<size_t>(team));
-  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, k);
+  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, coords, k);
 #pragma omp parallel num_threads(team)
   {
     ReverseScanner& scanner = scanners[static_cast<size_t>(omp_get_thread_num())];
