@@ -87,6 +87,13 @@ class NearestNeighbors {
   KnnResult query(const RowMatrix& matrix, std::span<const uint32_t> rows, int k) const;
   // Same, for the fitted points themselves (each point is among its own candidates).
   KnnResult query_self(int k) const;
+  // query_self with one result row per group of equal fitted points: fitted point i's
+  // neighbours are row group_of()[i]. Equal points have the same neighbours, so this is
+  // query_self without its points x k copy (SMOTEENN on http.csv, 1.1M rows of which 240k
+  // distinct: 18 MB less).
+  KnnResult query_self_by_group(int k) const;
+  // Per fitted point, its group of equal points (numbered by smallest point, from 0).
+  const std::vector<uint32_t>& group_of() const;
 
   KnnAlgorithm algorithm() const;  // the one actually used (never kAuto)
   size_t size() const;

@@ -121,6 +121,7 @@ struct RowGroups {
   std::vector<uint32_t> first;     // per group: its smallest row
   std::vector<uint32_t> offsets;   // per group: where its rows start in `members`; size + 1
   std::vector<uint32_t> members;   // rows of group 0, then group 1, ...; ascending in a group
+                                   // (members and offsets are released once a k-d tree holds them)
   std::vector<uint32_t> group_of;  // per row: its group
 
   size_t size() const { return first.size(); }

@@ -123,6 +123,7 @@ struct NearestNeighbors::Impl {
   // the first search that needs it: a few queries against many rows are answered by a scan
   // (knn_detail::reverse_search) and never pay for it.
   std::once_flag indexed;
+  bool choosing = false;  // fit() is choosing between tree and brute force (which needs the group lists)
   std::atomic<bool> has_index{false};
   std::atomic<size_t> scanned_queries{0};  // queries answered by reverse_search so far
   RowGroups groups;
@@ -144,8 +145,16 @@ struct NearestNeighbors::Impl {
       // The index reads the fitted rows where they are (no copy, even of a row list).
       if (n > 0) groups = knn_detail::group_equal_rows(*matrix, metric, team, subset);
       if (algorithm == KnnAlgorithm::kKdTree) tree = std::make_unique<KdTree>(*matrix, subset, groups, metric, team);
+      if (tree && !choosing) release_group_rows();
       has_index = true;
     });
+  }
+
+  // The tree holds every group's rows (in tree order); only brute force reads the groups'
+  // own lists, so with a tree they go (1M rows: 8 MB).
+  void release_group_rows() {
+    std::vector<uint32_t>().swap(groups.members);
+    std::vector<uint32_t>().swap(groups.offsets);
   }
 
   // Whether `distinct` more queries go to reverse_search: a k-d tree search without an index yet,
@@ -156,9 +165,13 @@ struct NearestNeighbors::Impl {
     return scanned_queries.fetch_add(distinct) + distinct <= n / kScanShare;
   }
 
-  // `query_rows`: per query group, its row of `queries`.
+  // The fitted points' own neighbours (query_self, or per group when not `per_row`).
+  KnnResult search_self(int k, bool per_row);
+
+  // `query_rows`: per query group, its row of `queries`. The result has a row per query row,
+  // or per query group when not `per_row`.
   KnnResult search(const RowMatrix& queries, const RowGroups& query_groups, std::span<const uint32_t> query_rows,
-                   int k) {
+                   int k, bool per_row = true) {
     const bool self = &query_groups == &groups;
     if (!self && scan_instead(query_rows.size())) {
       RowMatrix distinct(static_cast<Eigen::Index>(query_rows.size()), queries.cols());
@@ -179,9 +192,19 @@ struct NearestNeighbors::Impl {
     const size_t work = query_groups.size() * (tree ? 1 : groups.size() / 64 + 1);
     const int team = threads_for(work);
     KnnResult distinct = tree ? tree->search(input, k, team) : knn_detail::brute_force_search(input, k, team);
+    if (!per_row) return distinct;
     return expand(std::move(distinct), query_groups.group_of, threads_for(query_groups.group_of.size()));
   }
 };
+
+KnnResult NearestNeighbors::Impl::search_self(int k, bool per_row) {
+  check_k(k);
+  build_index();
+  if (whole) return search(*matrix, groups, groups.first, k, per_row);
+  std::vector<uint32_t> rows(groups.size());  // the groups' first rows, as rows of the matrix
+  for (size_t g = 0; g < rows.size(); ++g) rows[g] = subset[groups.first[g]];
+  return search(*matrix, groups, rows, k, per_row);
+}
 
 NearestNeighbors::NearestNeighbors(const RowMatrix& points, KnnOptions options) : impl_(std::make_unique<Impl>()) {
   fit(points, {}, true, std::move(options));
@@ -214,10 +237,14 @@ void NearestNeighbors::fit(const RowMatrix& matrix, std::span<const uint32_t> ro
   impl.algorithm = options.algorithm == KnnAlgorithm::kAuto ? KnnAlgorithm::kKdTree : options.algorithm;
   if (impl.algorithm == KnnAlgorithm::kBrute) impl.build_index();
   if (options.algorithm == KnnAlgorithm::kAuto && impl.metric.dims > kAlwaysTreeDims && !impl.metric.is_mixed()) {
+    impl.choosing = true;
     impl.build_index();  // the choice needs the tree
+    impl.choosing = false;
     if (impl.groups.size() >= kAlwaysTreeRows && prefer_brute(*impl.tree, impl.groups.size())) {
       impl.algorithm = KnnAlgorithm::kBrute;
       impl.tree.reset();
+    } else {
+      impl.release_group_rows();
     }
   }
 }
@@ -257,14 +284,13 @@ KnnResult NearestNeighbors::query(const RowMatrix& matrix, std::span<const uint3
   return impl_->search(matrix, query_groups, query_rows, k);
 }
 
-KnnResult NearestNeighbors::query_self(int k) const {
-  impl_->check_k(k);
+KnnResult NearestNeighbors::query_self(int k) const { return impl_->search_self(k, true); }
+
+KnnResult NearestNeighbors::query_self_by_group(int k) const { return impl_->search_self(k, false); }
+
+const std::vector<uint32_t>& NearestNeighbors::group_of() const {
   impl_->build_index();
-  const RowGroups& groups = impl_->groups;
-  if (impl_->whole) return impl_->search(*impl_->matrix, groups, groups.first, k);
-  std::vector<uint32_t> rows(groups.size());  // the groups' first rows, as rows of the matrix
-  for (size_t g = 0; g < rows.size(); ++g) rows[g] = impl_->subset[groups.first[g]];
-  return impl_->search(*impl_->matrix, groups, rows, k);
+  return impl_->groups.group_of;
 }
 
 KnnAlgorithm NearestNeighbors::algorithm() const { return impl_->algorithm; }

@@ -42,16 +42,18 @@ bool rows_equal(const double* a, const double* b, const std::vector<int>& column
 }
 
 // Rows ordered by (hash, row): buckets on the top bits, then a small sort inside each bucket.
-// Returns the bucket boundaries in `bucket_offsets`.
-std::vector<uint32_t> order_by_hash(const std::vector<uint64_t>& hashes, std::vector<size_t>& bucket_offsets,
+// Returns the bucket boundaries in `bucket_offsets`. About four rows per bucket: the offsets
+// then take 1 byte per row, not 8 (the grouping's transient memory is part of every
+// neighbour-based sampler's peak).
+std::vector<uint32_t> order_by_hash(const std::vector<uint64_t>& hashes, std::vector<uint32_t>& bucket_offsets,
                                     int threads) {
   const size_t n = hashes.size();
-  const int bits = std::clamp(static_cast<int>(std::bit_width(n)), 4, 20);
+  const int bits = std::clamp(static_cast<int>(std::bit_width(n)) - 2, 4, 20);
   const size_t buckets = size_t{1} << bits;
   bucket_offsets.assign(buckets + 1, 0);
   for (const uint64_t h : hashes) ++bucket_offsets[(h >> (64 - bits)) + 1];
   for (size_t b = 0; b < buckets; ++b) bucket_offsets[b + 1] += bucket_offsets[b];
-  std::vector<size_t> next(bucket_offsets.begin(), bucket_offsets.end() - 1);
+  std::vector<uint32_t> next(bucket_offsets.begin(), bucket_offsets.end() - 1);
   std::vector<uint32_t> order(n);
   for (size_t r = 0; r < n; ++r) order[next[hashes[r] >> (64 - bits)]++] = static_cast<uint32_t>(r);
   const auto by_hash_then_row = [&](uint32_t a, uint32_t b) {
@@ -80,8 +82,8 @@ RowGroups group_equal_rows(const RowMatrix& matrix, const Metric& metric, int th
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (size_t r = 0; r < n; ++r) hashes[r] = hash_row(row(r), columns);
 
-  std::vector<size_t> bucket_offsets;
-  const std::vector<uint32_t> order = order_by_hash(hashes, bucket_offsets, threads);
+  std::vector<uint32_t> bucket_offsets;
+  std::vector<uint32_t> order = order_by_hash(hashes, bucket_offsets, threads);
 
   // first_of[r]: the smallest row equal to row r. Runs of one hash are split by value; each
   // run's rows come in ascending order, so the first row of a value is its smallest.
@@ -108,6 +110,12 @@ RowGroups group_equal_rows(const RowMatrix& matrix, const Metric& metric, int th
       }
     }
   }
+
+  // Released before the groups are written: the peak is the larger of the two phases, not
+  // their sum.
+  std::vector<uint64_t>().swap(hashes);
+  std::vector<uint32_t>().swap(order);
+  std::vector<uint32_t>().swap(bucket_offsets);
 
   RowGroups groups;
   groups.group_of.resize(n);

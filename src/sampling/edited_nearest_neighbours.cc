@@ -16,13 +16,13 @@ namespace fraudkit::sampling {
 namespace {
 
 // Marks keep[row] = 0 for the rows in `rows` that their neighbours (columns 1..k-1 of r's row
-// for it: rows[q]'s own row for a self search, row q otherwise) disagree with.
-void edit_rows(const KnnResult& r, bool self, std::span<const uint32_t> rows, std::span<const uint8_t> y,
-               KindSel kind, std::vector<uint8_t>& keep) {
+// for it: the row of rows[q]'s group for a search by group, row q otherwise) disagree with.
+void edit_rows(const KnnResult& r, const std::vector<uint32_t>* group_of, std::span<const uint32_t> rows,
+               std::span<const uint8_t> y, KindSel kind, std::vector<uint8_t>& keep) {
   const int k = r.k;
   for (size_t q = 0; q < rows.size(); ++q) {
     const uint8_t cls = y[rows[q]];
-    const size_t at = self ? rows[q] : q;
+    const size_t at = group_of ? (*group_of)[rows[q]] : q;
     int positives = 0;
     for (int j = 1; j < k; ++j) positives += y[r.index(at, j)];
     const int negatives = (k - 1) - positives;
@@ -45,7 +45,7 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y, s
   if (targeted[0] || targeted[1]) {
     // Only the neighbours' classes vote: no distances. When the targeted rows are most of the
     // data (the default strategy targets the majority), the self search is cheapest, and its
-    // result is only 4 bytes per neighbour; a small targeted class is searched in slices
+    // result is only 4 bytes per neighbour and per group of equal rows; a small targeted class is searched in slices
     // straight from X (no copy of its rows, no rows x k result). (Slicing a self-sized search
     // through the row-list query measured 35-60% slower on SMOTEENN/cover for 7 MB less peak.)
     KnnOptions indices_only = knn;
@@ -55,12 +55,12 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y, s
     const std::vector<uint32_t> rows =
         targeted[0] && targeted[1] ? all_rows(n) : rows_of_class(y, targeted[1] ? 1 : 0);
     if (rows.size() * 2 >= n) {
-      edit_rows(nn.query_self(n_neighbors + 1), true, rows, y, kind, keep);
+      edit_rows(nn.query_self_by_group(n_neighbors + 1), &nn.group_of(), rows, y, kind, keep);
     } else {
       for (size_t begin = 0; begin < rows.size(); begin += kQuerySlice) {
         const std::span<const uint32_t> slice =
             std::span<const uint32_t>(rows).subspan(begin, std::min(kQuerySlice, rows.size() - begin));
-        edit_rows(nn.query(X, slice, n_neighbors + 1), false, slice, y, kind, keep);
+        edit_rows(nn.query(X, slice, n_neighbors + 1), nullptr, slice, y, kind, keep);
       }
     }
   }

@@ -23,13 +23,15 @@ std::vector<uint32_t> tomek_kept(const RowMatrix& X, std::span<const uint8_t> y,
   indices_only.return_distances = false;
   const NearestNeighbors nn(X, indices_only);
   if (used) *used = nn.algorithm();
-  const KnnResult r = nn.query_self(2);
+  // Equal rows have equal neighbours: one result row per group of them.
+  const KnnResult r = nn.query_self_by_group(2);
+  const std::vector<uint32_t>& group_of = nn.group_of();
   std::vector<uint32_t> kept;
   kept.reserve(n);
   int64_t links = 0;
   for (size_t i = 0; i < n; ++i) {
-    const uint32_t j = r.index(i, 1);
-    const bool link = targeted[y[i]] && y[j] != y[i] && r.index(j, 1) == i;
+    const uint32_t j = r.index(group_of[i], 1);
+    const bool link = targeted[y[i]] && y[j] != y[i] && r.index(group_of[j], 1) == i;
     if (link) ++links;
     else kept.push_back(static_cast<uint32_t>(i));
   }
