@@ -130,6 +130,30 @@ void expect_matches_naive(const RowMatrix& points, const RowMatrix& queries, con
         EXPECT_TRUE(self_rows.distances.empty() && other_rows.distances.empty()) << label;
         EXPECT_EQ(self_rows.indices, self_expected.indices) << label << " self, indices only";
         EXPECT_EQ(other_rows.indices, other_expected.indices) << label << " queries, indices only";
+
+        // One result row per group of equal points: point i's is row group_of[i], and only
+        // equal points share a group.
+        const KnnResult by_group = lean.query_self_by_group(k);
+        const std::vector<uint32_t>& group_of = lean.group_of();
+        ASSERT_EQ(group_of.size(), static_cast<size_t>(points.rows())) << label;
+        std::vector<Eigen::Index> first_of_group(by_group.queries(), -1);
+        for (Eigen::Index i = 0; i < points.rows(); ++i) {
+          const uint32_t g = group_of[static_cast<size_t>(i)];
+          ASSERT_LT(g, by_group.queries()) << label;
+          for (int j = 0; j < k; ++j)
+            ASSERT_EQ(by_group.index(g, j), self_expected.index(static_cast<size_t>(i), j))
+                << label << " by group, point " << i << " neighbour " << j;
+          Eigen::Index& first = first_of_group[g];
+          if (first < 0) first = i;
+          if (categorical.empty()) {
+            EXPECT_TRUE(points.row(first) == points.row(i)) << label << " group " << g;
+          }
+        }
+        if (categorical.empty()) {
+          for (size_t a = 0; a < first_of_group.size(); ++a)
+            for (size_t b = a + 1; b < std::min(first_of_group.size(), a + 50); ++b)
+              EXPECT_FALSE(points.row(first_of_group[a]) == points.row(first_of_group[b])) << label;
+        }
       }
     }
   }
@@ -263,6 +287,10 @@ TEST(NearestNeighbors, FittedOnARowListMatchesTheCopiedRows) {
       const std::string label = "row list k=" + std::to_string(k) + " " + to_string(algorithm);
       expect_same(expected, nn.query(queries, k), label + " (scan for the tree)");
       expect_same(expected_self, nn.query_self(k), label + " self");
+      const KnnResult by_group = nn.query_self_by_group(k);
+      for (size_t i = 0; i < rows.size(); ++i)
+        for (int j = 0; j < k; ++j)
+          ASSERT_EQ(by_group.index(nn.group_of()[i], j), expected_self.index(i, j)) << label << " by group";
       expect_same(expected, nn.query(queries, k), label + " after the index");
     }
   }
