@@ -37,11 +37,12 @@ KnnAlgorithm parse_algorithm_param(const std::string& text, std::string_view sam
 KnnOptions knn_options(KnnAlgorithm algorithm, const RunContext& ctx);
 
 // Rows per neighbour query when a sampler searches many rows: bounds what one query holds at
-// once (its result and the engine's per-query bookkeeping). Each query also has a fixed cost
-// (on a busy 2-core box 10-40 ms): NearMiss-1 on cover (283k queried rows) measured 0.45 s
-// unsliced at 26.6 MB peak extra, 0.48-0.54 s / 14.7 MB with 131072, 0.49-0.65 s / 9.9 MB with
-// 65536 and 0.53-0.85 s / 7.5 MB with 32768.
-inline constexpr size_t kQuerySlice = 131072;
+// once (its result and the engine's per-query bookkeeping). Each query also has a fixed cost,
+// which mattered on a busy box (NearMiss-1 on cover, 283k queried rows, busy: 0.48-0.54 s with
+// 131072, 0.53-0.85 s with 32768) but not on a quiet one, where 32768 is as fast (cover 0.21 s,
+// http 0.11 s) and keeps NearMiss-1 within its memory allowance on http.csv (peak extra 18.2
+// MB with 131072, 12.9 MB with 32768, allowance 13.2).
+inline constexpr size_t kQuerySlice = 32768;
 
 // Which classes a resolved strategy names (imbalanced-learn: `c in sampling_strategy_`).
 std::array<bool, 2> targeted_classes(const std::map<int, int64_t>& target);
