@@ -72,8 +72,8 @@ class NearestNeighbors {
   // Throws DataError for NaN / infinite values, UsageError for mismatched options.
   explicit NearestNeighbors(const RowMatrix& points, KnnOptions options = {});
   // Fitted on the rows `rows` of `matrix` (kept by reference, like `points`; `rows` is copied):
-  // fitted point i is matrix row rows[i], and results give i. An empty list fits no points. The rows are copied only if an
-  // index is built (see above); a few queries scan them in place.
+  // fitted point i is matrix row rows[i], and results give i. An empty list fits no points.
+  // The rows themselves are never copied: the index reads them in place.
   NearestNeighbors(const RowMatrix& matrix, std::span<const uint32_t> rows, KnnOptions options = {});
   ~NearestNeighbors();
   NearestNeighbors(NearestNeighbors&&) noexcept;

@@ -217,8 +217,8 @@ class NearMiss final : public Sampler {
                                   int cls, const KnnOptions& knn) const {
     require_pool(params_.n_neighbors_ver3, static_cast<int64_t>(rows.size()), false, "class " + std::to_string(cls),
                  name_, "n_neighbors_ver3");
-    // Fitted on the class's rows where they are: with few minority rows the engine scans them
-    // without a copy (it copies them only if it builds an index). Only positions are needed.
+    // Fitted on the class's rows where they are (the engine copies no rows, index or not).
+    // Only positions are needed.
     KnnOptions indices_only = knn;
     indices_only.return_distances = false;
     const NearestNeighbors within_class(X, rows, indices_only);
