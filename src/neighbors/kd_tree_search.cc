@@ -351,8 +351,18 @@ std::vector<size_t> split_into_groups(const RowMatrix& rows, std::span<const uin
 // vector lane per point).
 FRAUDKIT_KNN_CLONES
 void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out) {
-  for (size_t i = 0; i < count; ++i) out[i] = 0;
-  for (int c = 0; c < dims; ++c) {
+  // The first column's squares are stored rather than added to zeros: 0 + x == x exactly for
+  // the x >= 0 here, so the bits are exact_sq's, and no zeroing pass (a memset call per leaf)
+  // is needed.
+  if (dims == 0) {
+    for (size_t i = 0; i < count; ++i) out[i] = 0;
+    return;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    const double d = q[0] - coords[i];
+    out[i] = d * d;
+  }
+  for (int c = 1; c < dims; ++c) {
     const double* x = coords + static_cast<size_t>(c) * stride;
     const double qc = q[c];
     for (size_t i = 0; i < count; ++i) {
@@ -363,7 +373,8 @@ void block_squares(const double* coords, size_t stride, size_t count, const doub
 }
 
 // A point is a box with no extent: the box-to-box sum is the point's gap sum.
-double point_box_gap_sq(const double* lo, const double* hi, const double* point, int padded) {
+FRAUDKIT_KNN_CLONES
+double point_box_gap_sq_wide(const double* lo, const double* hi, const double* point, int padded) {
   return lane_box_gap_sq(lo, hi, point, point, padded);
 }
 

@@ -98,7 +98,7 @@ class ReverseScanner {
 
   const KdTree::Layout& t_;
   const std::vector<double>& coords_;  // the queries, column-major in tree order
-  const double scale_;              // makes the four-lane gap sum a safe lower bound
+  const double scale_;                 // makes the four-lane gap sum a safe lower bound
   std::vector<TopK> tops_;          // per tree position (= per query)
   std::vector<double> node_bound_;  // per node: the largest bound_sq of its queries
   std::vector<double> padded_row_;  // the row, then zeros up to `padded` columns
