@@ -1,4 +1,5 @@
-// The running top-k of one query.
+// The running top-k of one query: merging two and draining (the per-candidate calls are inline
+// in knn_detail.h).
 #include <omp.h>
 
 #include <algorithm>
