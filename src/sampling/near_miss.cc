@@ -182,13 +182,11 @@ class NearMiss final : public Sampler {
       const auto wanted = static_cast<size_t>(it->second);
       ctx.report(name_ + ": scoring class " + std::to_string(cls));
       // Candidates (positions in `rows`) and their scores.
-      std::vector<uint32_t> candidates;
+      std::vector<uint32_t> candidates;  // version 3's pre-selection; empty = every position
       std::vector<double> score;
       if (version_ == 1) {
-        candidates = all_rows(rows.size());
         score = nearest_sums(to_minority, input.X, rows, params_.n_neighbors);
       } else if (version_ == 2) {
-        candidates = all_rows(rows.size());
         score = farthest_sums(input.X, rows, X_minority, params_.n_neighbors, ctx.threads);
       } else {
         candidates = preselect(input.X, rows, X_minority, cls, knn);
@@ -199,7 +197,8 @@ class NearMiss final : public Sampler {
         if (candidates.size() < wanted)  // imbalanced-learn warns and keeps them all
           out.report["short_of_target_class_" + std::to_string(cls)] = wanted - candidates.size();
       }
-      for (uint32_t pick : select_by_score(score, wanted, version_ == 3)) out.kept.push_back(rows[candidates[pick]]);
+      for (uint32_t pick : select_by_score(score, wanted, version_ == 3))
+        out.kept.push_back(rows[candidates.empty() ? pick : candidates[pick]]);
     }
     out.synthetic.resize(0, input.X.cols());
     nlohmann::json details = std::move(out.report);
