@@ -1,5 +1,9 @@
 #include "sampling/sampler_support.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -80,6 +84,12 @@ RowMatrix gather_rows(const RowMatrix& X, std::span<const uint32_t> rows) {
   RowMatrix out(static_cast<Eigen::Index>(rows.size()), X.cols());
   for (size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = X.row(rows[i]);
   return out;
+}
+
+void return_freed_memory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
 }
 
 std::vector<uint32_t> all_rows(size_t n) {

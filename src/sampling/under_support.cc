@@ -73,6 +73,7 @@ ResampleResult smote_then_clean(const ResampleInput& input, const RunContext& ct
   over.synthetic = RowMatrix();
   ctx.report(std::string(sampler) + ": cleaning SMOTE's output");
   const std::vector<uint32_t> survivors = clean(middle.X, middle.y);
+  return_freed_memory();  // the cleaning's index, before the output is written
 
   ResampleResult out;
   const size_t originals = over.kept.size();
