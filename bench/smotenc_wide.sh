@@ -61,13 +61,16 @@ Xr, yr = SMOTENC(categorical_features=cat, k_neighbors=5, random_state=0).fit_re
 print("seconds", time.perf_counter() - t0, "rows_out", len(yr), "maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 '
 base=$(/usr/bin/python3 -c "$peer_py" "$tmp/wide.csv" load-only | awk '{print $2}')
-if peer=$( (ulimit -v $((peer_mem_gb * 1024 * 1024)); timeout "$peer_timeout" /usr/bin/python3 -c "$peer_py" "$tmp/wide.csv" run) 2>&1 | tail -1); then
-  echo "imblearn: $peer (process before fit_resample: $((base / 1024)) MB)"
-  echo "$ours" | /usr/bin/python3 -c "
+# The peer's last line: its result ("seconds ...") or the error that stopped it.
+peer=$( (ulimit -v $((peer_mem_gb * 1024 * 1024)); timeout "$peer_timeout" /usr/bin/python3 -c "$peer_py" "$tmp/wide.csv" run) 2>&1 | tail -1) || true
+case $peer in
+  seconds*)
+    echo "imblearn: $peer (process before fit_resample: $((base / 1024)) MB)"
+    echo "$ours" | /usr/bin/python3 -c "
 import json, sys
 o = json.load(sys.stdin); p = '''$peer'''.split()
 ps, pm = float(p[1]), (int(p[5]) - $base) / 1024
-print(f'ratio: time {ps / o[\"seconds\"]:.1f}x; resampling memory fraudkit {o[\"peak_extra_mb\"]:.0f} MB (input {o[\"input_mb\"]:.0f} MB, output {o[\"output_mb\"]:.0f} MB) vs imblearn {pm:.0f} MB')"
-else
-  echo "imblearn: failed or stopped (timeout ${peer_timeout}s, address-space limit ${peer_mem_gb} GB): $peer"
-fi
+print(f'ratio: time {ps / o[\"seconds\"]:.1f}x; resampling memory fraudkit {o[\"peak_extra_mb\"]:.0f} MB (input {o[\"input_mb\"]:.0f} MB, output {o[\"output_mb\"]:.0f} MB) vs imblearn {pm:.0f} MB')" ;;
+  *)
+    echo "imblearn: failed or stopped (timeout ${peer_timeout}s, address-space limit ${peer_mem_gb} GB): ${peer:-no output}" ;;
+esac
