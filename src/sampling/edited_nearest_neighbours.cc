@@ -45,8 +45,8 @@ std::vector<uint32_t> enn_kept(const RowMatrix& X, std::span<const uint8_t> y, s
   if (targeted[0] || targeted[1]) {
     // Only the neighbours' classes vote: no distances. When the targeted rows are most of the
     // data (the default strategy targets the majority), the self search is cheapest, and its
-    // result is only 4 bytes per neighbour and per group of equal rows; a small targeted class is searched in slices
-    // straight from X (no copy of its rows, no rows x k result). (Slicing a self-sized search
+    // result is only 4 bytes per neighbour and per group of equal rows; a small targeted class
+    // is searched in slices straight from X (no copy of its rows, no rows x k result). (Slicing a self-sized search
     // through the row-list query measured 35-60% slower on SMOTEENN/cover for 7 MB less peak.)
     KnnOptions indices_only = knn;
     indices_only.return_distances = false;
