@@ -32,7 +32,9 @@ struct KdTree::Layout {
   int dims = 0;
   int padded = 0;  // dims rounded up to a multiple of 4 (the box bound works in 4 lanes)
   size_t points = 0;
-  std::vector<uint32_t> point_row;  // per position: the source row of its point
+  // Per position: the source row of its point. Derivable from `rows` and the fit's row list,
+  // kept because every leaf gather reads it (one load instead of three).
+  std::vector<uint32_t> point_row;
   std::vector<uint32_t> group_at;   // the group at each position
   // The fitted rows of each position's group, in tree order (so a leaf's are contiguous):
   // rows[row_offsets[p] .. row_offsets[p + 1]) ascending.
