@@ -208,6 +208,16 @@ KnnResult brute_force_search(const SearchInput& input, int k, int threads);
 // are `stride` apart (numeric metric): per point, exact_sq's operations in exact_sq's order.
 void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out);
 
+// block_squares, and whether any point has out[i] <= bounds[i]. The sums stay in registers,
+// four points at a time, so nothing is stored and reloaded per column. coords, bounds and out
+// are used in whole fours: up to 3 values past `count` must be readable (and out writable);
+// those lanes do not count.
+bool block_squares_within(const double* coords, size_t stride, uint32_t count, const double* q, int dims,
+                          const double* bounds, double* out);
+// The same with one bound for every point.
+bool block_squares_below(const double* coords, size_t stride, uint32_t count, const double* q, int dims,
+                         double bound, double* out);
+
 // Sum of the squared gaps between a point and a box of `padded` (a multiple of 4) columns,
 // added in four lanes: times (1 - (2 dims + 2) eps) it is a lower bound on the point's reported
 // squared distance to anything in the box (the argument in kd_tree_search.cc). The query-tree

@@ -17,6 +17,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <numeric>
 
@@ -29,6 +30,8 @@ constexpr uint32_t kBlockRows = 256;
 
 // The order in which the blocks are visited: a fixed pseudo-random shuffle (splitmix64 with a
 // constant seed, so the order, like the result, depends on nothing but the row count).
+size_t column_stride(const KdTree::Layout& tree) { return tree.points + 4; }
+
 std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
   std::vector<uint32_t> order(blocks);
   std::iota(order.begin(), order.end(), 0u);
@@ -46,63 +49,95 @@ std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
 // One thread's search: its own top-k per query and per node bound.
 class ReverseScanner {
  public:
-  // `coords`: the queries' coordinates column-major in tree order (tree.points per column).
-  ReverseScanner(const KdTree::Layout& tree, const std::vector<double>& coords, int k)
+  // `coords`: the queries' coordinates column-major in tree order, columns column_stride(tree)
+  // apart (the points, then 4 zeros: a leaf's last lanes may read past its end).
+  // `parent`: per node, its parent (the root's is 0).
+  ReverseScanner(const KdTree::Layout& tree, const std::vector<double>& coords, const std::vector<uint32_t>& parent,
+                 int k)
       : t_(tree),
         coords_(coords),
+        stride_(column_stride(tree)),
+        parent_(parent),
         scale_(1 - (2.0 * tree.dims + 2) * std::numeric_limits<double>::epsilon()),
         tops_(tree.points, TopK(k)),
+        query_bound_(tree.points + 4, std::numeric_limits<double>::infinity()),
         node_bound_(tree.nodes.size(), std::numeric_limits<double>::infinity()),
         padded_row_(static_cast<size_t>(tree.padded), 0.0) {}
 
+  // Offers one row to every query whose bound it may beat. The walk is iterative, nearer child
+  // first (the likelier to shrink the bounds the farther one is then tested on); a node's bound
+  // is kept equal to the largest of its queries' bounds by scan_leaf, so a visit is one box test.
   void offer_row(const double* row, uint32_t id) {
-    row_ = row;
     std::copy(row, row + t_.dims, padded_row_.begin());
     id_ = id;
-    visit(0);
+    uint32_t stack[64];  // depth <= 32 for 2^32 points; one pending sibling per level
+    int depth = 0;
+    stack[depth++] = 0;
+    while (depth > 0) {
+      const uint32_t node_id = stack[--depth];
+      if (point_box_gap_sq(t_.lo_of(node_id), t_.hi_of(node_id), padded_row_.data(), t_.padded) * scale_ >
+          node_bound_[node_id])
+        continue;
+      const KdNode& node = t_.nodes[node_id];
+      if (node.is_leaf()) {
+        scan_leaf(node, node_id);
+        continue;
+      }
+      const bool left_first = row[node.dim] <= node.split;
+      stack[depth++] = left_first ? node.child + 1 : node.child;
+      stack[depth++] = left_first ? node.child : node.child + 1;
+    }
   }
 
   std::vector<TopK>& tops() { return tops_; }
 
  private:
-  void visit(uint32_t node_id) {
-    const KdNode& node = t_.nodes[node_id];
-    if (point_box_gap_sq(t_.lo_of(node_id), t_.hi_of(node_id), padded_row_.data(), t_.padded) * scale_ >
-        node_bound_[node_id])
-      return;
-    if (node.is_leaf()) {
-      scan_leaf(node, node_id);
-      return;
-    }
-    // Nearer child first: it is the likelier to shrink the bounds the farther one is tested on.
-    const bool left_first = row_[node.dim] <= node.split;
-    visit(left_first ? node.child : node.child + 1);
-    visit(left_first ? node.child + 1 : node.child);
-    node_bound_[node_id] = std::max(node_bound_[node.child], node_bound_[node.child + 1]);
-  }
-
+  // Most rows beat no query of a leaf they reach (after i rows, a row enters a given top k
+  // with probability about k / i): the distances are compared with a flat array of the
+  // bounds, and only a row that enters some top k touches the TopKs and the node bounds.
   void scan_leaf(const KdNode& node, uint32_t node_id) {
-    double sq[kLeafSize];
-    double bound = 0;
+    double sq[kLeafSize + 3];
+    bool entered = false;
     for (uint32_t start = node.begin; start < node.end; start += kLeafSize) {
       const uint32_t count = std::min(kLeafSize, node.end - start);
-      block_squares(coords_.data() + start, t_.points, count, row_, t_.dims, sq);
+      if (!block_squares_within(coords_.data() + start, stride_, count, padded_row_.data(), t_.dims,
+                                query_bound_.data() + start, sq))
+        continue;
+      entered = true;
       for (uint32_t i = 0; i < count; ++i) {
-        TopK& top = tops_[start + i];
-        if (sq[i] <= top.bound_sq()) top.offer(sq[i], {&id_, 1});
-        bound = std::max(bound, top.bound_sq());
+        if (sq[i] > query_bound_[start + i]) continue;
+        tops_[start + i].offer(sq[i], {&id_, 1});
+        query_bound_[start + i] = tops_[start + i].bound_sq();
       }
     }
-    node_bound_[node_id] = bound;
+    if (entered) refresh_bounds(node, node_id);
+  }
+
+  // The leaf's bound, then its ancestors' up to the first that does not change (bounds only
+  // shrink, so an unchanged node leaves every ancestor's maximum unchanged too).
+  void refresh_bounds(const KdNode& leaf, uint32_t leaf_id) {
+    double bound = 0;
+    for (uint32_t p = leaf.begin; p < leaf.end; ++p) bound = std::max(bound, query_bound_[p]);
+    if (bound == node_bound_[leaf_id]) return;
+    node_bound_[leaf_id] = bound;
+    for (uint32_t id = leaf_id; id != 0;) {
+      id = parent_[id];
+      const uint32_t child = t_.nodes[id].child;
+      const double merged = std::max(node_bound_[child], node_bound_[child + 1]);
+      if (merged == node_bound_[id]) return;
+      node_bound_[id] = merged;
+    }
   }
 
   const KdTree::Layout& t_;
-  const std::vector<double>& coords_;  // the queries, column-major in tree order
-  const double scale_;                 // makes the four-lane gap sum a safe lower bound
-  std::vector<TopK> tops_;          // per tree position (= per query)
-  std::vector<double> node_bound_;  // per node: the largest bound_sq of its queries
-  std::vector<double> padded_row_;  // the row, then zeros up to `padded` columns
-  const double* row_ = nullptr;
+  const std::vector<double>& coords_;     // the queries, column-major in tree order
+  const size_t stride_;                   // between coords_'s columns
+  const std::vector<uint32_t>& parent_;   // per node
+  const double scale_;                    // makes the four-lane gap sum a safe lower bound
+  std::vector<TopK> tops_;                // per tree position (= per query)
+  std::vector<double> query_bound_;       // per position: tops_[p].bound_sq()
+  std::vector<double> node_bound_;        // per node: the largest bound_sq of its queries
+  std::vector<double> padded_row_;        // the row, then zeros up to `padded` columns
   uint32_t id_ = 0;
 };
 
@@ -136,9 +171,13 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   build_kd_tree(tree, 1);
   // Every row is compared with whole leaves of queries: they are copied once, column by column
   // in tree order, so a leaf is a few contiguous runs (the queries are few).
-  std::vector<double> coords(q * static_cast<size_t>(tree.dims));
+  std::vector<uint32_t> parent(tree.nodes.size(), 0);
+  for (uint32_t id = 0; id < tree.nodes.size(); ++id)
+    if (!tree.nodes[id].is_leaf()) parent[tree.nodes[id].child] = parent[tree.nodes[id].child + 1] = id;
+  const size_t stride = column_stride(tree);
+  std::vector<double> coords(stride * static_cast<size_t>(tree.dims), 0.0);
   for (size_t p = 0; p < q; ++p)
-    for (size_t c = 0; c < static_cast<size_t>(tree.dims); ++c) coords[c * q + p] = tree.point(p)[c];
+    for (size_t c = 0; c < static_cast<size_t>(tree.dims); ++c) coords[c * stride + p] = tree.point(p)[c];
 
   const auto n = static_cast<uint32_t>(subset.empty() ? static_cast<size_t>(points.rows()) : subset.size());
   const uint32_t blocks = (n + kBlockRows - 1) / kBlockRows;
@@ -146,7 +185,7 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   const int team = std::max(1, std::min(threads, static_cast<int>(blocks)));
   std::vector<ReverseScanner> scanners;
   scanners.reserve(static_cast<size_t>(team));
-  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, coords, k);
+  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, coords, parent, k);
 #pragma omp parallel num_threads(team)
   {
     ReverseScanner& scanner = scanners[static_cast<size_t>(omp_get_thread_num())];

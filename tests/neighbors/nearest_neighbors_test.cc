@@ -222,12 +222,16 @@ TEST(NearestNeighbors, SelfQueryFindsTheFirstEqualRowFirst) {
 }
 
 TEST(NearestNeighbors, ManyQueriesAgainstFewPointsMatchNaive) {
-  // NearMiss's shape: thousands of majority rows against a few minority points, so many
-  // queries fall in each leaf and are searched in sub-groups.
-  const RowMatrix points = random_matrix(90, 4, 25);
+  // NearMiss's shape: thousands of majority rows against a few minority points. Up to 128
+  // distinct points every query scans them all; above, many queries fall in each leaf and are
+  // searched in sub-groups. Some fitted rows are equal (ties go to the smaller row).
   RowMatrix queries = random_matrix(4000, 4, 26, 3.0);
   queries.bottomRows(1000) = small_set_matrix(1000, 4, 3, 27);  // and many equal queries
-  expect_matches_naive(points, queries, {1, 3, 90}, "few points");
+  for (const int n : {90, 600}) {
+    RowMatrix points = random_matrix(n, 4, 25);
+    points.bottomRows(n / 3) = small_set_matrix(n / 3, 4, 2, 31);
+    expect_matches_naive(points, queries, {1, 3, 20}, "few points, n=" + std::to_string(n));
+  }
 }
 
 TEST(NearestNeighbors, LargeEnoughToRunInParallelMatchesNaive) {
