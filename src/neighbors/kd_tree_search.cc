@@ -406,49 +406,23 @@ std::vector<size_t> split_into_groups(const RowMatrix& rows, std::span<const uin
 
 }  // namespace
 
-// Squared distances from q to `count` consecutive points of a column-major block whose
-// columns are `stride` apart: per point, exact_sq's operations in exact_sq's order (one
-// vector lane per point).
-FRAUDKIT_KNN_CLONES
-void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out) {
-  // The first column's squares are stored rather than added to zeros: 0 + x == x exactly for
-  // the x >= 0 here, so the bits are exact_sq's, and no zeroing pass (a memset call per leaf)
-  // is needed.
-  if (dims == 0) {
-    for (size_t i = 0; i < count; ++i) out[i] = 0;
-    return;
-  }
-  for (size_t i = 0; i < count; ++i) {
-    const double d = q[0] - coords[i];
-    out[i] = d * d;
-  }
-  for (int c = 1; c < dims; ++c) {
-    const double* x = coords + static_cast<size_t>(c) * stride;
-    const double qc = q[c];
-    for (size_t i = 0; i < count; ++i) {
-      const double d = qc - x[i];
-      out[i] += d * d;
-    }
-  }
-}
-
 namespace {
 
-// block_squares four points at a time with the sums in registers, points start .. start + 3
-// compared with bounds[start * bound_step ..] (four bounds); whether any point counted.
+// Squared distances from q to `count` consecutive points of a column-major block whose columns
+// are `stride` apart, per point exact_sq's operations in exact_sq's order (one vector lane per
+// point, starting from 0: 0 + x == x for the x >= 0 here). Four points at a time with the sums in
+// registers, compared with bounds[start * bound_step ..] (four bounds); whether any counted.
 inline bool squares_and_test(const double* coords, size_t stride, uint32_t count, const double* q, int dims,
                              const double* bounds, size_t bound_step, double* out) {
   typedef int64_t Mask4 __attribute__((vector_size(4 * sizeof(int64_t))));
   Mask4 any = {0, 0, 0, 0};
   const uint32_t whole = count / 4 * 4;
   for (uint32_t start = 0; start < count; start += 4) {
-    Vec4 x, d, sum, bound;
-    std::memcpy(&x, coords + start, sizeof x);
-    d = x - q[0];  // q - x and x - q square to the same bits
-    sum = d * d;
-    for (size_t c = 1; c < static_cast<size_t>(dims); ++c) {
+    Vec4 sum = {0, 0, 0, 0}, bound;
+    for (size_t c = 0; c < static_cast<size_t>(dims); ++c) {
+      Vec4 x;
       std::memcpy(&x, coords + c * stride + start, sizeof x);
-      d = x - q[c];
+      const Vec4 d = x - q[c];  // q - x and x - q square to the same bits
       sum += d * d;
     }
     std::memcpy(out + start, &sum, sizeof sum);

@@ -204,14 +204,12 @@ inline double* distances_of(KnnResult& out, size_t query) {
 
 KnnResult brute_force_search(const SearchInput& input, int k, int threads);
 
-// Squared distances from q to `count` consecutive points of a column-major block whose columns
-// are `stride` apart (numeric metric): per point, exact_sq's operations in exact_sq's order.
-void block_squares(const double* coords, size_t stride, size_t count, const double* q, int dims, double* out);
-
-// block_squares, and whether any point has out[i] <= bounds[i]. The sums stay in registers,
-// four points at a time, so nothing is stored and reloaded per column. coords, bounds and out
-// are used in whole fours: up to 3 values past `count` must be readable (and out writable);
-// those lanes do not count.
+// Squared distances from q to `count` (<= 32) consecutive points of a column-major block whose
+// columns are `stride` apart (numeric metric), per point exact_sq's operations in exact_sq's
+// order, into out; returns whether any point has out[i] <= bounds[i]. The sums stay in
+// registers, four points at a time (storing each column's partial sums and reloading them was
+// most of the reverse scan's time on http.csv). coords, bounds and out are used in whole fours:
+// up to 3 values past `count` must be readable (and out writable); those lanes do not count.
 bool block_squares_within(const double* coords, size_t stride, uint32_t count, const double* q, int dims,
                           const double* bounds, double* out);
 // The same with one bound for every point.

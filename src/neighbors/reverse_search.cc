@@ -13,7 +13,7 @@
 //
 // Exactness: the gap bound is summed in four lanes and scaled down to cover the reordering, so
 // it never exceeds the reported squared distance (see kd_tree_search.cc); leaf distances come
-// from block_squares, exact_sq's bits. Which thread takes which block does not matter.
+// from block_squares_within, exact_sq's bits. Which thread takes which block does not matter.
 #include <omp.h>
 
 #include <algorithm>
