@@ -85,24 +85,24 @@ double lane_box_gap_sq(const double* lo, const double* hi, const double* other_l
 
 // For `count` queries stored column by column (queries[c * stride + i]), the squared gaps to
 // one box, added in column order (one vector lane per query): each lane is then a lower bound
-// on that query's reported squared distance to any point in the box, with no scaling.
+// on that query's reported squared distance to any point in the box, with no scaling. Whole
+// fours of lanes are written (count rounded up to 4, at most stride), each four's sum kept in a
+// register over the columns.
 FRAUDKIT_KNN_CLONES
-void query_gaps_sq(const double* lo, const double* hi, const double* queries, size_t stride, int dims, double* out) {
+void query_gaps_sq(const double* lo, const double* hi, const double* queries, size_t stride, size_t count, int dims,
+                   double* out) {
   const Vec4 zero = {0, 0, 0, 0};
-  for (size_t i = 0; i < stride; i += 4) std::memcpy(out + i, &zero, sizeof zero);
-  for (int c = 0; c < dims; ++c) {
-    const Vec4 l = zero + lo[c], h = zero + hi[c];
-    const double* q = queries + static_cast<size_t>(c) * stride;
-    for (size_t i = 0; i < stride; i += 4) {
-      Vec4 x, sum;
-      std::memcpy(&x, q + i, sizeof x);
-      std::memcpy(&sum, out + i, sizeof sum);
-      const Vec4 below = l - x, above = x - h;
+  for (size_t i = 0; i < count; i += 4) {
+    Vec4 sum = zero;
+    for (size_t c = 0; c < static_cast<size_t>(dims); ++c) {
+      Vec4 x;
+      std::memcpy(&x, queries + c * stride + i, sizeof x);
+      const Vec4 below = (zero + lo[c]) - x, above = x - (zero + hi[c]);
       Vec4 g = below > above ? below : above;
       g = g > zero ? g : zero;
       sum += g * g;
-      std::memcpy(out + i, &sum, sizeof sum);
     }
+    std::memcpy(out + i, &sum, sizeof sum);
   }
 }
 
@@ -230,7 +230,7 @@ class GroupSearcher {
   void query_bounds_sq(uint32_t node, double* bounds) const {
     const double* lo = t_.lo_of(node);
     const double* hi = t_.hi_of(node);
-    if (!t_.metric->is_mixed()) return query_gaps_sq(lo, hi, columns_.data(), kMaxGroup, t_.dims, bounds);
+    if (!t_.metric->is_mixed()) return query_gaps_sq(lo, hi, columns_.data(), kMaxGroup, count_, t_.dims, bounds);
     for (size_t i = 0; i < count_; ++i) {
       const double* q = query(i);
       double sum = 0;
