@@ -117,24 +117,6 @@ nlohmann::json count_report(const ResampleInput& input, const ResampleResult& re
           {"strategy_resolved", t}};
 }
 
-__extension__ typedef unsigned __int128 Uint128;  // GCC/Clang extension, hence the marker
-
-uint64_t Rng::below(uint64_t bound) {
-  // Lemire's multiply-shift with rejection: unbiased and the same on every platform.
-  Uint128 m = static_cast<Uint128>(engine_()) * bound;
-  auto low = static_cast<uint64_t>(m);
-  if (low < bound) {
-    uint64_t threshold = (0 - bound) % bound;
-    while (low < threshold) {
-      m = static_cast<Uint128>(engine_()) * bound;
-      low = static_cast<uint64_t>(m);
-    }
-  }
-  return static_cast<uint64_t>(m >> 64);
-}
-
-double Rng::uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-
 double Rng::normal() {
   double u1 = uniform();
   while (u1 <= 0) u1 = uniform();
