@@ -28,10 +28,12 @@ namespace {
 
 constexpr uint32_t kBlockRows = 256;
 
-// The order in which the blocks are visited: a fixed pseudo-random shuffle (splitmix64 with a
-// constant seed, so the order, like the result, depends on nothing but the row count).
+// Between the columns of the queries' column-major copy: the points, then 4 zeros (a leaf's
+// last four lanes may read past its end).
 size_t column_stride(const KdTree::Layout& tree) { return tree.points + 4; }
 
+// The order in which the blocks are visited: a fixed pseudo-random shuffle (splitmix64 with a
+// constant seed, so the order, like the result, depends on nothing but the row count).
 std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
   std::vector<uint32_t> order(blocks);
   std::iota(order.begin(), order.end(), 0u);
@@ -50,10 +52,9 @@ std::vector<uint32_t> scrambled_blocks(uint32_t blocks) {
 class ReverseScanner {
  public:
   // `coords`: the queries' coordinates column-major in tree order, columns column_stride(tree)
-  // apart (the points, then 4 zeros: a leaf's last lanes may read past its end).
-  // `parent`: per node, its parent (the root's is 0).
+  // apart. `parent`: per node, its parent (the root's is 0). `depth`: the deepest node's depth.
   ReverseScanner(const KdTree::Layout& tree, const std::vector<double>& coords, const std::vector<uint32_t>& parent,
-                 int k)
+                 uint32_t depth, int k)
       : t_(tree),
         coords_(coords),
         stride_(column_stride(tree)),
@@ -62,7 +63,8 @@ class ReverseScanner {
         tops_(tree.points, TopK(k)),
         query_bound_(tree.points + 4, std::numeric_limits<double>::infinity()),
         node_bound_(tree.nodes.size(), std::numeric_limits<double>::infinity()),
-        padded_row_(static_cast<size_t>(tree.padded), 0.0) {}
+        padded_row_(static_cast<size_t>(tree.padded), 0.0),
+        stack_(depth + 2) {}
 
   // Offers one row to every query whose bound it may beat. The walk is iterative, nearer child
   // first (the likelier to shrink the bounds the farther one is then tested on); a node's bound
@@ -70,8 +72,8 @@ class ReverseScanner {
   void offer_row(const double* row, uint32_t id) {
     std::copy(row, row + t_.dims, padded_row_.begin());
     id_ = id;
-    uint32_t stack[64];  // depth <= 32 for 2^32 points; one pending sibling per level
-    int depth = 0;
+    uint32_t* stack = stack_.data();  // the node being visited, one pending sibling per level
+    size_t depth = 0;
     stack[depth++] = 0;
     while (depth > 0) {
       const uint32_t node_id = stack[--depth];
@@ -138,6 +140,7 @@ class ReverseScanner {
   std::vector<double> query_bound_;       // per position: tops_[p].bound_sq()
   std::vector<double> node_bound_;        // per node: the largest bound_sq of its queries
   std::vector<double> padded_row_;        // the row, then zeros up to `padded` columns
+  std::vector<uint32_t> stack_;           // offer_row's walk
   uint32_t id_ = 0;
 };
 
@@ -171,9 +174,16 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   build_kd_tree(tree, 1);
   // Every row is compared with whole leaves of queries: they are copied once, column by column
   // in tree order, so a leaf is a few contiguous runs (the queries are few).
-  std::vector<uint32_t> parent(tree.nodes.size(), 0);
-  for (uint32_t id = 0; id < tree.nodes.size(); ++id)
-    if (!tree.nodes[id].is_leaf()) parent[tree.nodes[id].child] = parent[tree.nodes[id].child + 1] = id;
+  // Children come after their parents, so one forward pass gives parents and depths.
+  std::vector<uint32_t> parent(tree.nodes.size(), 0), depth_of(tree.nodes.size(), 0);
+  uint32_t depth = 0;
+  for (uint32_t id = 0; id < tree.nodes.size(); ++id) {
+    depth = std::max(depth, depth_of[id]);
+    if (tree.nodes[id].is_leaf()) continue;
+    const uint32_t child = tree.nodes[id].child;
+    parent[child] = parent[child + 1] = id;
+    depth_of[child] = depth_of[child + 1] = depth_of[id] + 1;
+  }
   const size_t stride = column_stride(tree);
   std::vector<double> coords(stride * static_cast<size_t>(tree.dims), 0.0);
   for (size_t p = 0; p < q; ++p)
@@ -185,7 +195,7 @@ KnnResult reverse_search(const RowMatrix& points, std::span<const uint32_t> subs
   const int team = std::max(1, std::min(threads, static_cast<int>(blocks)));
   std::vector<ReverseScanner> scanners;
   scanners.reserve(static_cast<size_t>(team));
-  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, coords, parent, k);
+  for (int t = 0; t < team; ++t) scanners.emplace_back(tree, coords, parent, depth, k);
 #pragma omp parallel num_threads(team)
   {
     ReverseScanner& scanner = scanners[static_cast<size_t>(omp_get_thread_num())];
