@@ -1,0 +1,90 @@
+// Gradient histograms and the split search over them (gradient_histogram.h).
+#include "models/gradient_histogram.h"
+
+#include <algorithm>
+
+#include "fraudkit/error.h"
+
+namespace fraudkit::models {
+namespace {
+
+double leaf_score(double gradient, double hessian, double lambda) { return gradient * gradient / (hessian + lambda); }
+
+BinStats plus(const BinStats& a, const BinStats& b) {
+  return {a.gradient + b.gradient, a.hessian + b.hessian, a.count + b.count};
+}
+BinStats minus(const BinStats& a, const BinStats& b) {
+  return {a.gradient - b.gradient, a.hessian - b.hessian, a.count - b.count};
+}
+
+}  // namespace
+
+NodeHistogram::NodeHistogram(int features, int max_bins) : features_(features), max_bins_(max_bins) {
+  if (features < 1 || max_bins < 2 || max_bins > 255)
+    throw Error(ErrorKind::kInternal, "histogram: needs at least one feature and 2..255 bins");
+  stats_.resize(static_cast<size_t>(features) * bins_per_feature());
+}
+
+void NodeHistogram::build(std::span<const uint8_t> bins, size_t total_rows, std::span<const double> gradients,
+                          std::span<const double> hessians, std::span<const uint32_t> rows, int threads) {
+  if (bins.size() != total_rows * static_cast<size_t>(features_) || gradients.size() != total_rows ||
+      hessians.size() != total_rows)
+    throw Error(ErrorKind::kInternal, "histogram: inconsistent sizes");
+  std::fill(stats_.begin(), stats_.end(), BinStats{});
+#pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads)) if (rows.size() > 4096)
+  for (int f = 0; f < features_; ++f) {
+    BinStats* out = stats_.data() + static_cast<size_t>(f) * bins_per_feature();
+    const uint8_t* column = bins.data() + static_cast<size_t>(f) * total_rows;
+    for (const uint32_t r : rows) {
+      BinStats& s = out[column[r]];
+      s.gradient += gradients[r];
+      s.hessian += hessians[r];
+      ++s.count;
+    }
+  }
+}
+
+void NodeHistogram::subtract(const NodeHistogram& parent, const NodeHistogram& sibling) {
+  if (parent.stats_.size() != stats_.size() || sibling.stats_.size() != stats_.size())
+    throw Error(ErrorKind::kInternal, "histogram: subtracting histograms of different shapes");
+  for (size_t i = 0; i < stats_.size(); ++i) stats_[i] = minus(parent.stats_[i], sibling.stats_[i]);
+}
+
+BinStats NodeHistogram::totals() const {
+  BinStats sum;
+  for (const BinStats& s : feature(0)) sum = plus(sum, s);
+  return sum;
+}
+
+double split_gain(const BinStats& left, const BinStats& right, double lambda) {
+  return leaf_score(left.gradient, left.hessian, lambda) + leaf_score(right.gradient, right.hessian, lambda) -
+         leaf_score(left.gradient + right.gradient, left.hessian + right.hessian, lambda);
+}
+
+SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params) {
+  const BinStats total = histogram.totals();
+  const double parent_score = leaf_score(total.gradient, total.hessian, params.lambda);
+  const uint32_t min_rows = std::max<uint32_t>(1, params.min_samples_leaf);
+  const auto valid = [&](const BinStats& s) { return s.count >= min_rows && s.hessian >= params.min_child_weight; };
+  SplitCandidate best;
+  const int last = histogram.max_bins() - 1;  // bins 0..last hold values; max_bins is the missing bin
+  for (int f = 0; f < histogram.features(); ++f) {
+    const std::span<const BinStats> bins = histogram.feature(f);
+    const BinStats& missing = bins[static_cast<size_t>(histogram.max_bins())];
+    BinStats left_values;
+    for (int b = 0; b < last; ++b) {
+      left_values = plus(left_values, bins[static_cast<size_t>(b)]);
+      for (const bool missing_left : {false, true}) {
+        const BinStats left = missing_left ? plus(left_values, missing) : left_values;
+        const BinStats right = minus(total, left);
+        if (!valid(left) || !valid(right)) continue;
+        const double gain = leaf_score(left.gradient, left.hessian, params.lambda) +
+                            leaf_score(right.gradient, right.hessian, params.lambda) - parent_score;
+        if (gain > best.gain) best = {f, b, missing_left, gain, left, right};
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace fraudkit::models

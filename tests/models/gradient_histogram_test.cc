@@ -1,0 +1,181 @@
+// Gradient histograms and split search, against direct computation on the rows: histogram
+// sums against plain loops, the subtraction trick against building the other child, and the
+// chosen split against a brute force over every feature, threshold and missing direction
+// whose sums are recomputed from the rows (no histogram involved).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "models/gradient_histogram.h"
+
+namespace fraudkit::models {
+namespace {
+
+struct Problem {
+  int features = 0, max_bins = 0;
+  size_t rows = 0;
+  std::vector<uint8_t> bins;  // column-major
+  std::vector<double> gradients, hessians;
+  uint8_t bin(int f, size_t r) const { return bins[static_cast<size_t>(f) * rows + r]; }
+};
+
+// Random bins (about one value in `missing_every` missing), gradients and positive hessians.
+Problem random_problem(int features, int max_bins, size_t rows, int missing_every, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  Problem p{features, max_bins, rows, {}, {}, {}};
+  std::uniform_int_distribution<int> bin(0, max_bins - 1), missing(0, missing_every - 1);
+  std::normal_distribution<double> gradient(0.0, 1.0);
+  std::uniform_real_distribution<double> hessian(0.05, 0.25);
+  for (int f = 0; f < features; ++f)
+    for (size_t r = 0; r < rows; ++r)
+      p.bins.push_back(static_cast<uint8_t>(missing(rng) == 0 ? max_bins : bin(rng)));
+  for (size_t r = 0; r < rows; ++r) {
+    p.gradients.push_back(gradient(rng));
+    p.hessians.push_back(hessian(rng));
+  }
+  return p;
+}
+
+std::vector<uint32_t> every_row(size_t n) {
+  std::vector<uint32_t> rows(n);
+  for (size_t i = 0; i < n; ++i) rows[i] = static_cast<uint32_t>(i);
+  return rows;
+}
+
+NodeHistogram build(const Problem& p, const std::vector<uint32_t>& rows, int threads) {
+  NodeHistogram h(p.features, p.max_bins);
+  h.build(p.bins, p.rows, p.gradients, p.hessians, rows, threads);
+  return h;
+}
+
+TEST(GradientHistogram, SumsEqualADirectCountPerFeatureAndBin) {
+  for (const size_t n : {size_t{300}, size_t{9000}}) {  // one thread, then the parallel path
+    const Problem p = random_problem(4, 16, n, 5, 11);
+    std::vector<uint32_t> rows;
+    for (size_t r = 0; r < n; r += 3) rows.push_back(static_cast<uint32_t>(r));
+    for (const int threads : {1, 2}) {
+      const NodeHistogram h = build(p, rows, threads);
+      for (int f = 0; f < p.features; ++f)
+        for (int b = 0; b <= p.max_bins; ++b) {
+          BinStats want;
+          for (const uint32_t r : rows)
+            if (p.bin(f, r) == b) {
+              want.gradient += p.gradients[r];
+              want.hessian += p.hessians[r];
+              ++want.count;
+            }
+          const BinStats got = h.feature(f)[static_cast<size_t>(b)];
+          EXPECT_EQ(got.count, want.count) << "feature " << f << " bin " << b;
+          EXPECT_EQ(got.gradient, want.gradient) << "feature " << f << " bin " << b;  // same order of additions
+          EXPECT_EQ(got.hessian, want.hessian) << "feature " << f << " bin " << b;
+        }
+    }
+  }
+}
+
+TEST(GradientHistogram, ParentMinusOneChildIsTheOtherChild) {
+  const Problem p = random_problem(3, 32, 2000, 7, 12);
+  std::vector<uint32_t> left, right;
+  for (uint32_t r = 0; r < p.rows; ++r) (r % 3 == 0 ? left : right).push_back(r);
+  const NodeHistogram parent = build(p, every_row(p.rows), 1);
+  NodeHistogram derived(p.features, p.max_bins);
+  derived.subtract(parent, build(p, left, 1));
+  const NodeHistogram direct = build(p, right, 1);
+  for (int f = 0; f < p.features; ++f)
+    for (int b = 0; b <= p.max_bins; ++b) {
+      const BinStats d = derived.feature(f)[static_cast<size_t>(b)], want = direct.feature(f)[static_cast<size_t>(b)];
+      EXPECT_EQ(d.count, want.count);
+      EXPECT_NEAR(d.gradient, want.gradient, 1e-9);
+      EXPECT_NEAR(d.hessian, want.hessian, 1e-9);
+    }
+}
+
+// The best gain over every candidate, each side's sums recomputed from the rows.
+struct Reference {
+  double best_gain = 0;
+  bool any = false;
+};
+Reference brute_force(const Problem& p, const std::vector<uint32_t>& rows, const SplitParams& params,
+                      std::vector<std::vector<std::vector<double>>>* gains) {
+  Reference ref;
+  gains->assign(static_cast<size_t>(p.features),
+                std::vector<std::vector<double>>(static_cast<size_t>(p.max_bins), std::vector<double>(2, -1)));
+  for (int f = 0; f < p.features; ++f)
+    for (int b = 0; b + 1 < p.max_bins; ++b)
+      for (const int missing_left : {0, 1}) {
+        BinStats left, right;
+        for (const uint32_t r : rows) {
+          const uint8_t v = p.bin(f, r);
+          const bool goes_left = v == p.max_bins ? missing_left == 1 : v <= b;
+          BinStats& s = goes_left ? left : right;
+          s.gradient += p.gradients[r];
+          s.hessian += p.hessians[r];
+          ++s.count;
+        }
+        if (left.count < std::max<uint32_t>(1, params.min_samples_leaf) ||
+            right.count < std::max<uint32_t>(1, params.min_samples_leaf) || left.hessian < params.min_child_weight ||
+            right.hessian < params.min_child_weight)
+          continue;
+        const double gain = split_gain(left, right, params.lambda);
+        (*gains)[static_cast<size_t>(f)][static_cast<size_t>(b)][static_cast<size_t>(missing_left)] = gain;
+        if (gain > 0) ref.any = true;
+        ref.best_gain = std::max(ref.best_gain, gain);
+      }
+  return ref;
+}
+
+TEST(GradientHistogram, BestSplitIsTheBruteForceOptimum) {
+  struct Case {
+    int features, max_bins;
+    size_t rows;
+    SplitParams params;
+  };
+  const Case cases[] = {
+      {3, 8, 200, {}},
+      {5, 32, 1500, {.lambda = 0.5, .min_child_weight = 5.0, .min_samples_leaf = 40}},
+      {2, 255, 3000, {.lambda = 3.0, .min_child_weight = 0.0, .min_samples_leaf = 1}},
+  };
+  uint32_t seed = 20;
+  for (const Case& c : cases) {
+    const Problem p = random_problem(c.features, c.max_bins, c.rows, 6, seed++);
+    std::vector<uint32_t> rows;
+    for (uint32_t r = 0; r < p.rows; ++r)
+      if (r % 4 != 1) rows.push_back(r);
+    std::vector<std::vector<std::vector<double>>> gains;
+    const Reference ref = brute_force(p, rows, c.params, &gains);
+    const SplitCandidate got = best_split(build(p, rows, 2), c.params);
+    ASSERT_TRUE(ref.any);
+    ASSERT_GE(got.feature, 0);
+    const double chosen = gains[static_cast<size_t>(got.feature)][static_cast<size_t>(got.bin)][got.missing_left ? 1 : 0];
+    EXPECT_NEAR(chosen, ref.best_gain, 1e-9 * ref.best_gain) << "the chosen split is not the best";
+    EXPECT_NEAR(got.gain, ref.best_gain, 1e-9 * ref.best_gain);
+    EXPECT_GE(got.left.count, std::max<uint32_t>(1, c.params.min_samples_leaf));
+    EXPECT_GE(got.right.count, std::max<uint32_t>(1, c.params.min_samples_leaf));
+    EXPECT_EQ(got.left.count + got.right.count, rows.size());
+  }
+}
+
+TEST(GradientHistogram, HandComputedSplitAndMissingDirection) {
+  // One feature, bins {0, 0, 1, 1}, gradients {-1, -1, 1, 1}, hessians 1, lambda 1: splitting
+  // after bin 0 gives (-2)^2/3 + 2^2/3 - 0 = 8/3.
+  Problem p{1, 4, 4, {0, 0, 1, 1}, {-1, -1, 1, 1}, {1, 1, 1, 1}};
+  SplitCandidate s = best_split(build(p, every_row(4), 1), {});
+  EXPECT_EQ(s.feature, 0);
+  EXPECT_EQ(s.bin, 0);
+  EXPECT_FALSE(s.missing_left);
+  EXPECT_DOUBLE_EQ(s.gain, 8.0 / 3.0);
+  // Two more rows, missing, with negative gradients: they belong on the left.
+  p = Problem{1, 4, 6, {0, 0, 1, 1, 4, 4}, {-1, -1, 1, 1, -1, -1}, {1, 1, 1, 1, 1, 1}};
+  s = best_split(build(p, every_row(6), 1), {});
+  EXPECT_EQ(s.bin, 0);
+  EXPECT_TRUE(s.missing_left);
+  EXPECT_DOUBLE_EQ(s.gain, 16.0 / 5.0 + 4.0 / 3.0 - 4.0 / 7.0);
+  // A leaf may not hold fewer than 3 rows: no split of the first problem qualifies.
+  p = Problem{1, 4, 4, {0, 0, 1, 1}, {-1, -1, 1, 1}, {1, 1, 1, 1}};
+  EXPECT_EQ(best_split(build(p, every_row(4), 1), {.min_samples_leaf = 3}).feature, -1);
+}
+
+}  // namespace
+}  // namespace fraudkit::models
