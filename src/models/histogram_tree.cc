@@ -1,0 +1,128 @@
+// Leaf-wise growth of one histogram tree (histogram_tree.h).
+#include "models/histogram_tree.h"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "fraudkit/error.h"
+
+namespace fraudkit::models {
+namespace {
+
+// A leaf that may still be split: its rows, histogram and best split.
+struct OpenLeaf {
+  int node = 0;
+  int depth = 0;
+  std::vector<uint32_t> rows;
+  std::unique_ptr<NodeHistogram> histogram;
+  SplitCandidate split;
+};
+
+double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.hessian + lambda); }
+
+}  // namespace
+
+HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
+                                  const TreeParams& params, int threads) {
+  if (params.max_leaves < 2) throw UsageError("tree: max_leaves must be at least 2, got " + std::to_string(params.max_leaves));
+  if (params.max_depth < 0) throw UsageError("tree: max_depth must be 0 (no limit) or positive");
+  if (binning.columns() != data.features || binning.max_bins() != data.max_bins)
+    throw Error(ErrorKind::kInternal, "tree: the binning does not match the binned data");
+  const double lambda = params.split.lambda;
+  const auto depth_allows = [&](int depth) { return params.max_depth == 0 || depth < params.max_depth; };
+  const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
+    auto h = std::make_unique<NodeHistogram>(data.features, data.max_bins);
+    h->build(data.bins, data.total_rows, data.gradients, data.hessians, leaf_rows, threads);
+    return h;
+  };
+
+  HistogramTree tree;
+  std::vector<OpenLeaf> open;
+  {
+    OpenLeaf root;
+    root.rows.assign(rows.begin(), rows.end());
+    root.histogram = histogram_of(root.rows);
+    const BinStats totals = root.histogram->totals();
+    tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = totals.count});
+    root.split = depth_allows(0) ? best_split(*root.histogram, params.split) : SplitCandidate{};
+    open.push_back(std::move(root));
+  }
+  int leaves = 1;
+  while (leaves < params.max_leaves) {
+    // The open leaf of highest gain; ties go to the earlier node.
+    int pick = -1;
+    for (size_t i = 0; i < open.size(); ++i)
+      if (open[i].split.feature >= 0 && (pick < 0 || open[i].split.gain > open[static_cast<size_t>(pick)].split.gain))
+        pick = static_cast<int>(i);
+    if (pick < 0) break;
+    OpenLeaf parent = std::move(open[static_cast<size_t>(pick)]);
+    open.erase(open.begin() + pick);
+    const SplitCandidate& s = parent.split;
+
+    std::vector<uint32_t> left_rows, right_rows;
+    const uint8_t* column = data.bins.data() + static_cast<size_t>(s.feature) * data.total_rows;
+    const auto missing = static_cast<uint8_t>(data.max_bins);
+    for (const uint32_t r : parent.rows) {
+      const uint8_t b = column[r];
+      const bool left = b == missing ? s.missing_left : b <= s.bin;
+      (left ? left_rows : right_rows).push_back(r);
+    }
+    const std::vector<double>& t = binning.thresholds(s.feature);
+    TreeNode& node = tree.nodes_[static_cast<size_t>(parent.node)];
+    node.feature = s.feature;
+    node.bin = static_cast<uint8_t>(s.bin);
+    node.missing_left = s.missing_left;
+    node.threshold = static_cast<size_t>(s.bin) < t.size() ? t[static_cast<size_t>(s.bin)]
+                                                           : std::numeric_limits<double>::infinity();
+    node.gain = s.gain;
+    node.left = static_cast<int>(tree.nodes_.size());
+    node.right = node.left + 1;
+    const int left_id = node.left;
+    tree.nodes_.push_back({.value = leaf_value(s.left, lambda), .rows = s.left.count});
+    tree.nodes_.push_back({.value = leaf_value(s.right, lambda), .rows = s.right.count});
+    ++leaves;
+
+    // Histograms: the smaller child is summed, the larger is the parent minus it.
+    const bool left_smaller = left_rows.size() <= right_rows.size();
+    std::unique_ptr<NodeHistogram> small = histogram_of(left_smaller ? left_rows : right_rows);
+    auto large = std::make_unique<NodeHistogram>(data.features, data.max_bins);
+    large->subtract(*parent.histogram, *small);
+    OpenLeaf left{left_id, parent.depth + 1, std::move(left_rows), left_smaller ? std::move(small) : std::move(large), {}};
+    OpenLeaf right{left_id + 1, parent.depth + 1, std::move(right_rows), left_smaller ? std::move(large) : std::move(small), {}};
+    for (OpenLeaf* child : {&left, &right})
+      if (depth_allows(child->depth)) child->split = best_split(*child->histogram, params.split);
+    open.push_back(std::move(left));
+    open.push_back(std::move(right));
+  }
+  return tree;
+}
+
+int HistogramTree::leaves() const {
+  int n = 0;
+  for (const TreeNode& node : nodes_) n += node.feature < 0;
+  return n;
+}
+
+double HistogramTree::predict(const double* row, size_t stride) const {
+  int id = 0;
+  while (nodes_[static_cast<size_t>(id)].feature >= 0) {
+    const TreeNode& n = nodes_[static_cast<size_t>(id)];
+    const double v = row[static_cast<size_t>(n.feature) * stride];
+    id = (std::isnan(v) ? n.missing_left : v <= n.threshold) ? n.left : n.right;
+  }
+  return nodes_[static_cast<size_t>(id)].value;
+}
+
+double HistogramTree::predict_binned(const BinnedRows& data, size_t r) const {
+  int id = 0;
+  const auto missing = static_cast<uint8_t>(data.max_bins);
+  while (nodes_[static_cast<size_t>(id)].feature >= 0) {
+    const TreeNode& n = nodes_[static_cast<size_t>(id)];
+    const uint8_t b = data.bins[static_cast<size_t>(n.feature) * data.total_rows + r];
+    id = (b == missing ? n.missing_left : b <= n.bin) ? n.left : n.right;
+  }
+  return nodes_[static_cast<size_t>(id)].value;
+}
+
+}  // namespace fraudkit::models

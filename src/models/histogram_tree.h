@@ -1,0 +1,61 @@
+#pragma once
+// One regression tree of a histogram gradient-boosting model, grown leaf-wise (LightGBM's and
+// XGBoost's "lossguide"): the leaf whose best split gains the most is split next, until
+// max_leaves leaves, no split gains, or every splittable leaf is at max_depth. A child's
+// histogram is built only for the smaller child; the larger is the parent minus it.
+// Leaf values are Newton steps, -G / (H + lambda), not yet scaled by a learning rate.
+// Internal to the tree models (src/models); not part of the public API.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "models/feature_binning.h"
+#include "models/gradient_histogram.h"
+
+namespace fraudkit::models {
+
+struct TreeParams {
+  int max_leaves = 31;  // 2.. ; the tree stops growing at this many leaves
+  int max_depth = 0;    // 0 = no limit; otherwise no leaf deeper than this (the root is depth 0)
+  SplitParams split;
+};
+
+// The training data as the grower sees it: bins column-major (FeatureBinning::transform), the
+// current gradients and hessians per row, and the rows the tree is fitted on.
+struct BinnedRows {
+  std::span<const uint8_t> bins;
+  size_t total_rows = 0;
+  int features = 0;
+  int max_bins = 255;
+  std::span<const double> gradients, hessians;
+};
+
+struct TreeNode {
+  int feature = -1;  // -1: a leaf
+  uint8_t bin = 0;   // bins 0..bin go left
+  bool missing_left = false;
+  double threshold = 0;  // the same test on raw values: value <= threshold goes left
+  int left = -1, right = -1;
+  double value = 0;  // leaves: -G / (H + lambda)
+  double gain = 0;   // splits: the gain they made
+  uint32_t rows = 0;
+};
+
+class HistogramTree {
+ public:
+  // `thresholds` (the binning) give each split its raw-value threshold.
+  static HistogramTree grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
+                            const TreeParams& params, int threads);
+
+  const std::vector<TreeNode>& nodes() const { return nodes_; }
+  int leaves() const;
+  // The leaf value for one row of raw values (NaN = missing), `stride` apart in memory.
+  double predict(const double* row, size_t stride = 1) const;
+  // The leaf value for row r of the binned data.
+  double predict_binned(const BinnedRows& data, size_t r) const;
+
+ private:
+  std::vector<TreeNode> nodes_;  // nodes_[0] is the root
+};
+
+}  // namespace fraudkit::models
