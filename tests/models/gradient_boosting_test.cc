@@ -1,0 +1,110 @@
+// Histogram gradient boosting: test-set AP within 0.005 of XGBoost 1.7 "hist" with matching
+// settings (tests/oracle/xgb_oracle.py: lossguide growth, 31 leaves, 100 rounds, learning
+// rate 0.1, lambda 1, min_child_weight 1, 255 bins, the same starting margin); scores that do
+// not depend on the thread count; training loss that falls; and the errors.
+// Datasets: the shared ones small enough for a test (cover and http belong in bench/), except
+// two where the gap is not yet explained, measured at this commit: smtp.csv (9 positives in
+// the test part; AP 0.551 against XGBoost's 0.425) and thyroid.csv (28 positives; 0.888
+// against 0.896). One suspect is the bin edges: ours are scikit-learn's midpoints, XGBoost
+// splits at "value < next cut".
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "fraudkit/csv.h"
+#include "fraudkit/error.h"
+#include "fraudkit/metrics.h"
+#include "models/gradient_boosting.h"
+#include "test_support.h"
+
+namespace fraudkit::models {
+namespace {
+
+struct Split {
+  Eigen::MatrixXd train_X, test_X;
+  std::vector<uint8_t> train_y, test_y;
+};
+
+// Rows with index % 10 < 7 train, the rest test (as the oracle splits).
+Split load_split(const std::string& name) {
+  CsvOptions options;
+  options.target = "label";
+  const Dataset d = read_csv(testing::dataset_path(name).string(), options).data;
+  std::vector<size_t> train, test;
+  for (size_t r = 0; r < d.rows(); ++r) (r % 10 < 7 ? train : test).push_back(r);
+  Split s;
+  const auto fill = [&](const std::vector<size_t>& rows, Eigen::MatrixXd& X, std::vector<uint8_t>& y) {
+    X.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(d.num_features()));
+    for (size_t c = 0; c < d.num_features(); ++c)
+      for (size_t i = 0; i < rows.size(); ++i)
+        X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = d.columns[c].values[rows[i]];
+    for (const size_t r : rows) y.push_back(d.target[r]);
+  };
+  fill(train, s.train_X, s.train_y);
+  fill(test, s.test_X, s.test_y);
+  return s;
+}
+
+BoostingParams matching_params() {
+  BoostingParams p;
+  p.rounds = 100;
+  p.learning_rate = 0.1;
+  p.max_bins = 255;
+  p.tree.max_leaves = 31;
+  p.tree.split.lambda = 1.0;
+  p.tree.split.min_child_weight = 1.0;
+  return p;
+}
+
+TEST(GradientBoosting, TestApWithinHalfAPointOfXgboost) {
+  const auto oracle = testing::source_dir() / "tests" / "oracle" / "xgb_oracle.py";
+  for (const std::string name :
+       {"annthyroid.csv", "campaign.csv", "cardio.csv", "mammography.csv", "satimage-2.csv", "shuttle.csv"}) {
+    const Split s = load_split(name);
+    GradientBoosting model;
+    model.fit(s.train_X, s.train_y, {}, matching_params(), 2);
+    const Eigen::VectorXd scores = model.predict_proba(s.test_X);
+    const double ap = average_precision(s.test_y, std::span<const double>(scores.data(), static_cast<size_t>(scores.size())));
+    const nlohmann::json peer = testing::run_python_json(
+        oracle, testing::dataset_path(name).string() +
+                    " --target label --rounds 100 --max-leaves 31 --learning-rate 0.1 --reg-lambda 1"
+                    " --min-child-weight 1 --max-bin 255");
+    EXPECT_NEAR(ap, peer["ap"].get<double>(), 0.005) << name;
+    std::printf("%-16s AP fraudkit %.4f  xgboost %.4f\n", name.c_str(), ap, peer["ap"].get<double>());
+  }
+}
+
+TEST(GradientBoosting, ScoresDoNotDependOnTheThreadCountAndTheLossFalls) {
+  const Split s = load_split("mammography.csv");
+  BoostingParams p = matching_params();
+  p.rounds = 20;
+  GradientBoosting one, two;
+  one.fit(s.train_X, s.train_y, {}, p, 1);
+  two.fit(s.train_X, s.train_y, {}, p, 2);
+  const Eigen::VectorXd a = one.decision_function(s.test_X), b = two.decision_function(s.test_X);
+  for (Eigen::Index r = 0; r < a.size(); ++r) ASSERT_EQ(a[r], b[r]) << "row " << r;
+  const std::vector<double>& loss = one.training_loss();
+  ASSERT_EQ(loss.size(), 20u);
+  for (size_t i = 1; i < loss.size(); ++i) EXPECT_LT(loss[i], loss[i - 1]) << "round " << i;
+}
+
+TEST(GradientBoosting, BadInputIsAClearError) {
+  Eigen::MatrixXd X(4, 1);
+  X << 1, 2, 3, 4;
+  const std::vector<uint8_t> one_class{0, 0, 0, 0}, y{0, 1, 0, 1};
+  GradientBoosting model;
+  EXPECT_THROW(model.fit(X, one_class, {}, {}, 1), DataError);
+  EXPECT_THROW(model.fit(X, std::vector<uint8_t>{0, 1}, {}, {}, 1), UsageError);
+  const std::vector<double> negative{1, -1, 1, 1};
+  EXPECT_THROW(model.fit(X, y, negative, {}, 1), DataError);
+  BoostingParams bad;
+  bad.learning_rate = 0;
+  EXPECT_THROW(model.fit(X, y, {}, bad, 1), UsageError);
+  model.fit(X, y, {}, {.rounds = 2}, 1);
+  EXPECT_THROW(model.predict_proba(Eigen::MatrixXd(2, 3)), UsageError);
+}
+
+}  // namespace
+}  // namespace fraudkit::models

@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""XGBoost 1.7 oracle for fraudkit's histogram gradient boosting.
+
+Usage: xgb_oracle.py FILE.csv --target NAME --rounds R --max-leaves L --learning-rate E
+                     --reg-lambda LAMBDA --min-child-weight W --max-bin B
+
+Rows whose index r has r % 10 < 7 train, the others test (the fraudkit test splits the
+same way). Fits XGBClassifier(tree_method='hist', grow_policy='lossguide', max_depth=0,
+max_leaves=L, n_estimators=R, learning_rate=E, reg_lambda=LAMBDA, min_child_weight=W,
+max_bin=B, base_score=the training positive rate, n_jobs=2) and prints JSON with the test
+rows' average_precision_score and roc_auc_score (scikit-learn) and the split sizes.
+Run with Debian's /usr/bin/python3 (python3-xgboost, python3-sklearn).
+"""
+import argparse
+import json
+
+import numpy as np
+import pandas as pd
+import xgboost
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file")
+    ap.add_argument("--target", required=True)
+    ap.add_argument("--rounds", type=int, required=True)
+    ap.add_argument("--max-leaves", type=int, required=True)
+    ap.add_argument("--learning-rate", type=float, required=True)
+    ap.add_argument("--reg-lambda", type=float, required=True)
+    ap.add_argument("--min-child-weight", type=float, required=True)
+    ap.add_argument("--max-bin", type=int, required=True)
+    a = ap.parse_args()
+    df = pd.read_csv(a.file, float_precision="round_trip")
+    y = df.pop(a.target).to_numpy().astype(np.int64)
+    X = df.to_numpy(dtype=np.float64)
+    train = np.arange(len(y)) % 10 < 7
+    model = xgboost.XGBClassifier(
+        tree_method="hist", grow_policy="lossguide", max_depth=0, max_leaves=a.max_leaves,
+        n_estimators=a.rounds, learning_rate=a.learning_rate, reg_lambda=a.reg_lambda,
+        min_child_weight=a.min_child_weight, max_bin=a.max_bin, base_score=float(y[train].mean()),
+        n_jobs=2, random_state=0)
+    model.fit(X[train], y[train])
+    scores = model.predict_proba(X[~train])[:, 1]
+    print(json.dumps({"ap": float(average_precision_score(y[~train], scores)),
+                      "roc_auc": float(roc_auc_score(y[~train], scores)),
+                      "train_rows": int(train.sum()), "test_rows": int((~train).sum())}))
+
+
+if __name__ == "__main__":
+    main()
