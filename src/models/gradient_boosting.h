@@ -5,25 +5,44 @@
 // weighted per row, and adds learning_rate times its leaf values to the margins.
 // The first margin is the log-odds of the weighted positive rate (XGBoost 1.7 starts from
 // base_score 0.5 unless told; the parity oracle passes it the same rate).
-// Internal to the tree models (src/models); not part of the public API yet.
+//
+// Randomness (row and column subsampling, the early-stopping holdout) comes from one seeded
+// stream drawn on the calling thread, so a seed gives the same model whatever the thread count.
+// Early stopping holds out a stratified validation_fraction of the training rows, scores them
+// after every round (log-loss or AP) and, after early_stopping_rounds rounds without a better
+// score, keeps the trees up to the best round (XGBoost's best_iteration).
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <Eigen/Dense>
+#include <nlohmann/json.hpp>
 
+#include "fraudkit/param_table.h"
 #include "models/feature_binning.h"
 #include "models/histogram_tree.h"
 
 namespace fraudkit::models {
 
 struct BoostingParams {
-  int rounds = 100;             // trees
-  double learning_rate = 0.1;   // scales each tree's leaf values
-  int max_bins = 255;           // bins for non-missing values per feature
-  TreeParams tree;              // max_leaves, max_depth, lambda, min_child_weight, min_samples_leaf
-  double scale_pos_weight = 1;  // multiplies every positive row's weight (XGBoost's parameter)
+  int rounds = 100;               // trees (the most, with early stopping)
+  double learning_rate = 0.1;     // scales each tree's leaf values
+  int max_bins = 255;             // bins for non-missing values per feature
+  int max_leaves = 31;            // leaves per tree
+  int max_depth = 0;              // 0 = no limit
+  double lambda = 1.0;            // L2 penalty on leaf values (XGBoost's reg_lambda)
+  double min_child_weight = 1.0;  // least hessian sum in a leaf
+  int min_samples_leaf = 1;       // fewest training rows in a leaf
+  double subsample = 1.0;         // fraction of rows drawn (without replacement) for each tree
+  double colsample = 1.0;         // fraction of features each tree may split on
+  double scale_pos_weight = 1;    // multiplies every positive row's weight (XGBoost's parameter)
+  int early_stopping_rounds = 0;  // 0 = off; otherwise the patience in rounds
+  double validation_fraction = 0.1;           // held out for early stopping
+  std::string early_stopping_metric = "logloss";  // "logloss" or "ap"
+  int seed = 0;
 };
+std::span<const ParamSpec<BoostingParams>> boosting_param_table();
 
 class GradientBoosting {
  public:
@@ -36,15 +55,22 @@ class GradientBoosting {
 
   const std::vector<HistogramTree>& trees() const { return trees_; }
   double base_margin() const { return base_margin_; }
+  int features() const { return features_; }
   // Weighted log-loss on the training rows after each round (for reports and tests).
   const std::vector<double>& training_loss() const { return training_loss_; }
+  // The early-stopping metric on the held-out rows after each round (empty without it).
+  const std::vector<double>& validation_score() const { return validation_score_; }
+
+  // Learned state (trees, starting margin, learning rate) for the artifact; from_json checks it.
+  nlohmann::json state_to_json() const;
+  static GradientBoosting from_json(const nlohmann::json& state);
 
  private:
   double base_margin_ = 0;
   double learning_rate_ = 0.1;
   int features_ = 0;
   std::vector<HistogramTree> trees_;
-  std::vector<double> training_loss_;
+  std::vector<double> training_loss_, validation_score_;
 };
 
 }  // namespace fraudkit::models

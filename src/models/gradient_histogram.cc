@@ -26,13 +26,16 @@ NodeHistogram::NodeHistogram(int features, int max_bins) : features_(features), 
 }
 
 void NodeHistogram::build(std::span<const uint8_t> bins, size_t total_rows, std::span<const double> gradients,
-                          std::span<const double> hessians, std::span<const uint32_t> rows, int threads) {
+                          std::span<const double> hessians, std::span<const uint32_t> rows, int threads,
+                          std::span<const uint8_t> active) {
   if (bins.size() != total_rows * static_cast<size_t>(features_) || gradients.size() != total_rows ||
-      hessians.size() != total_rows)
+      hessians.size() != total_rows || (!active.empty() && active.size() != static_cast<size_t>(features_)))
     throw Error(ErrorKind::kInternal, "histogram: inconsistent sizes");
+  active_.assign(active.begin(), active.end());
   std::fill(stats_.begin(), stats_.end(), BinStats{});
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads)) if (rows.size() > 4096)
   for (int f = 0; f < features_; ++f) {
+    if (!this->active(f)) continue;
     BinStats* out = stats_.data() + static_cast<size_t>(f) * bins_per_feature();
     const uint8_t* column = bins.data() + static_cast<size_t>(f) * total_rows;
     for (const uint32_t r : rows) {
@@ -48,11 +51,14 @@ void NodeHistogram::subtract(const NodeHistogram& parent, const NodeHistogram& s
   if (parent.stats_.size() != stats_.size() || sibling.stats_.size() != stats_.size())
     throw Error(ErrorKind::kInternal, "histogram: subtracting histograms of different shapes");
   for (size_t i = 0; i < stats_.size(); ++i) stats_[i] = minus(parent.stats_[i], sibling.stats_[i]);
+  active_ = parent.active_;
 }
 
 BinStats NodeHistogram::totals() const {
+  int f = 0;
+  while (f + 1 < features_ && !active(f)) ++f;
   BinStats sum;
-  for (const BinStats& s : feature(0)) sum = plus(sum, s);
+  for (const BinStats& s : feature(f)) sum = plus(sum, s);
   return sum;
 }
 
@@ -69,6 +75,7 @@ SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& par
   SplitCandidate best;
   const int last = histogram.max_bins() - 1;  // bins 0..last hold values; max_bins is the missing bin
   for (int f = 0; f < histogram.features(); ++f) {
+    if (!histogram.active(f)) continue;
     const std::span<const BinStats> bins = histogram.feature(f);
     const BinStats& missing = bins[static_cast<size_t>(histogram.max_bins())];
     BinStats left_values;

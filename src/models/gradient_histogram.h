@@ -28,9 +28,11 @@ class NodeHistogram {
   NodeHistogram(int features, int max_bins);
 
   // Sums the rows `rows` of a binned matrix (column-major: bins[f * total_rows + r]).
-  // Features are summed in parallel on up to `threads` threads.
+  // Features are summed in parallel on up to `threads` threads. `active`: one flag per feature
+  // (empty = all); an inactive feature (column subsampling) is left empty and never split on.
   void build(std::span<const uint8_t> bins, size_t total_rows, std::span<const double> gradients,
-             std::span<const double> hessians, std::span<const uint32_t> rows, int threads);
+             std::span<const double> hessians, std::span<const uint32_t> rows, int threads,
+             std::span<const uint8_t> active = {});
   // This := parent - sibling (the sibling-subtraction trick: only the smaller child is built).
   void subtract(const NodeHistogram& parent, const NodeHistogram& sibling);
 
@@ -39,12 +41,14 @@ class NodeHistogram {
   std::span<const BinStats> feature(int f) const {
     return {stats_.data() + static_cast<size_t>(f) * bins_per_feature(), bins_per_feature()};
   }
-  // Sums over every bin of feature 0 (any feature gives the node's totals).
+  bool active(int f) const { return active_.empty() || active_[static_cast<size_t>(f)]; }
+  // Sums over every bin of the first active feature (any active feature gives the node's totals).
   BinStats totals() const;
 
  private:
   size_t bins_per_feature() const { return static_cast<size_t>(max_bins_) + 1; }
   int features_, max_bins_;
+  std::vector<uint8_t> active_;  // empty = every feature
   std::vector<BinStats> stats_;
 };
 
@@ -62,7 +66,7 @@ struct SplitCandidate {
   BinStats left, right;
 };
 
-// The split of highest gain over every feature, bin and missing direction, among those with
+// The split of highest gain over every active feature, bin and missing direction, among those with
 // gain > 0. Ties go to the smaller feature, then the smaller bin, then missing right.
 SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params);
 

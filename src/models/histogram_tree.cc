@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
 #include "fraudkit/error.h"
 
@@ -24,7 +25,7 @@ double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.he
 }  // namespace
 
 HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
-                                  const TreeParams& params, int threads) {
+                                  const TreeParams& params, int threads, std::span<const uint8_t> active) {
   if (params.max_leaves < 2) throw UsageError("tree: max_leaves must be at least 2, got " + std::to_string(params.max_leaves));
   if (params.max_depth < 0) throw UsageError("tree: max_depth must be 0 (no limit) or positive");
   if (binning.columns() != data.features || binning.max_bins() != data.max_bins)
@@ -33,7 +34,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
   const auto depth_allows = [&](int depth) { return params.max_depth == 0 || depth < params.max_depth; };
   const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
     auto h = std::make_unique<NodeHistogram>(data.features, data.max_bins);
-    h->build(data.bins, data.total_rows, data.gradients, data.hessians, leaf_rows, threads);
+    h->build(data.bins, data.total_rows, data.gradients, data.hessians, leaf_rows, threads, active);
     return h;
   };
 
@@ -44,7 +45,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     root.rows.assign(rows.begin(), rows.end());
     root.histogram = histogram_of(root.rows);
     const BinStats totals = root.histogram->totals();
-    tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = totals.count});
+    tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = totals.count, .cover = totals.hessian});
     root.split = depth_allows(0) ? best_split(*root.histogram, params.split) : SplitCandidate{};
     open.push_back(std::move(root));
   }
@@ -79,8 +80,8 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     node.left = static_cast<int>(tree.nodes_.size());
     node.right = node.left + 1;
     const int left_id = node.left;
-    tree.nodes_.push_back({.value = leaf_value(s.left, lambda), .rows = s.left.count});
-    tree.nodes_.push_back({.value = leaf_value(s.right, lambda), .rows = s.right.count});
+    tree.nodes_.push_back({.value = leaf_value(s.left, lambda), .rows = s.left.count, .cover = s.left.hessian});
+    tree.nodes_.push_back({.value = leaf_value(s.right, lambda), .rows = s.right.count, .cover = s.right.hessian});
     ++leaves;
 
     // Histograms: the smaller child is summed, the larger is the parent minus it.
@@ -95,6 +96,29 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     open.push_back(std::move(left));
     open.push_back(std::move(right));
   }
+  return tree;
+}
+
+HistogramTree HistogramTree::from_nodes(std::vector<TreeNode> nodes, int features) {
+  const auto bad = [](const std::string& what) { return ArtifactError("saved tree is invalid: " + what); };
+  if (nodes.empty()) throw bad("a tree needs at least one node");
+  std::vector<uint8_t> reached(nodes.size(), 0);
+  for (size_t id = 0; id < nodes.size(); ++id) {
+    const TreeNode& n = nodes[id];
+    if (n.feature < 0) continue;
+    if (n.feature >= features)
+      throw bad("node " + std::to_string(id) + " splits on feature " + std::to_string(n.feature) + " of " +
+                std::to_string(features));
+    for (const int child : {n.left, n.right}) {
+      if (child <= static_cast<int>(id) || child >= static_cast<int>(nodes.size()) || reached[static_cast<size_t>(child)]++)
+        throw bad("node " + std::to_string(id) + " has child " + std::to_string(child) +
+                  "; expected an unused later node below " + std::to_string(nodes.size()));
+    }
+  }
+  for (size_t id = 1; id < nodes.size(); ++id)
+    if (!reached[id]) throw bad("node " + std::to_string(id) + " is not reachable from the root");
+  HistogramTree tree;
+  tree.nodes_ = std::move(nodes);
   return tree;
 }
 

@@ -39,13 +39,18 @@ struct TreeNode {
   double value = 0;  // leaves: -G / (H + lambda)
   double gain = 0;   // splits: the gain they made
   uint32_t rows = 0;
+  double cover = 0;  // the hessian sum of the node's rows (XGBoost's "cover"; TreeSHAP's weights)
 };
 
 class HistogramTree {
  public:
-  // `thresholds` (the binning) give each split its raw-value threshold.
+  // `thresholds` (the binning) give each split its raw-value threshold. `active`: one flag per
+  // feature that may be split on (empty = all), for column subsampling.
   static HistogramTree grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
-                            const TreeParams& params, int threads);
+                            const TreeParams& params, int threads, std::span<const uint8_t> active = {});
+  // A tree from saved nodes (an artifact). Throws ArtifactError unless every split names a feature
+  // below `features` and two later nodes, and every node but the root is reached exactly once.
+  static HistogramTree from_nodes(std::vector<TreeNode> nodes, int features);
 
   const std::vector<TreeNode>& nodes() const { return nodes_; }
   int leaves() const;

@@ -3,6 +3,7 @@
 
 #include "fraudkit/classifier.h"
 #include "fraudkit/error.h"
+#include "models/boosting_classifier.h"
 #include "models/logistic_classifier.h"
 
 namespace fraudkit {
@@ -17,6 +18,16 @@ struct Entry {
   std::function<std::unique_ptr<Classifier>(const nlohmann::json&, const nlohmann::json&)> load;
 };
 
+// Parameters read back from an artifact: a bad value there is a damaged file, not a usage error.
+template <class P>
+P saved_params(const nlohmann::json& params, std::span<const ParamSpec<P>> table, const std::string& component) {
+  try {
+    return params_from_json<P>(params, table, component);
+  } catch (const UsageError& e) {
+    throw ArtifactError(std::string("saved model parameters are invalid: ") + e.what());
+  }
+}
+
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> table = {
       {"logistic_regression", "L2-regularised logistic regression (Newton solver)",
@@ -27,6 +38,17 @@ const std::vector<Entry>& entries() {
        },
        [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
          return std::make_unique<LogisticClassifier>(LogisticRegression::from_json(params, state));
+       }},
+      {"gradient_boosting", "histogram gradient-boosted trees, binary log-loss (XGBoost hist, lossguide)",
+       [] { return params_help(models::boosting_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<BoostingClassifier>(
+             params_from_json<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<BoostingClassifier>(
+             saved_params<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"),
+             models::GradientBoosting::from_json(state));
        }},
   };
   return table;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,9 +55,9 @@ BoostingParams matching_params() {
   p.rounds = 100;
   p.learning_rate = 0.1;
   p.max_bins = 255;
-  p.tree.max_leaves = 31;
-  p.tree.split.lambda = 1.0;
-  p.tree.split.min_child_weight = 1.0;
+  p.max_leaves = 31;
+  p.lambda = 1.0;
+  p.min_child_weight = 1.0;
   return p;
 }
 
@@ -109,6 +110,55 @@ TEST(GradientBoosting, ScoresDoNotDependOnTheThreadCountAndTheLossFalls) {
   for (size_t i = 1; i < loss.size(); ++i) EXPECT_LT(loss[i], loss[i - 1]) << "round " << i;
 }
 
+TEST(GradientBoosting, SubsamplingIsSeededAndDoesNotDependOnTheThreadCount) {
+  const Split s = load_split("mammography.csv");
+  BoostingParams p = matching_params();
+  p.rounds = 15;
+  p.subsample = 0.5;
+  p.colsample = 0.5;  // 3 of mammography's 6 features per tree
+  p.seed = 7;
+  GradientBoosting one, two, other_seed;
+  one.fit(s.train_X, s.train_y, {}, p, 1);
+  two.fit(s.train_X, s.train_y, {}, p, 2);
+  p.seed = 8;
+  other_seed.fit(s.train_X, s.train_y, {}, p, 2);
+  const Eigen::VectorXd a = one.decision_function(s.test_X), b = two.decision_function(s.test_X),
+                        c = other_seed.decision_function(s.test_X);
+  for (Eigen::Index r = 0; r < a.size(); ++r) ASSERT_EQ(a[r], b[r]) << "row " << r;
+  EXPECT_NE(a, c) << "another seed draws other rows and features";
+  const double n = static_cast<double>(s.train_X.rows());
+  for (const HistogramTree& tree : one.trees()) {
+    // The root holds the drawn rows: Binomial(n, 0.5) is within 5 standard deviations of n / 2.
+    EXPECT_NEAR(tree.nodes()[0].rows, n / 2, 5 * std::sqrt(n / 4));
+    std::set<int> used;
+    for (const TreeNode& node : tree.nodes())
+      if (node.feature >= 0) used.insert(node.feature);
+    EXPECT_LE(used.size(), 3u) << "a tree split on more features than colsample allows";
+  }
+}
+
+TEST(GradientBoosting, EarlyStoppingKeepsTheBestRoundOnTheHeldOutRows) {
+  const Split s = load_split("mammography.csv");
+  for (const std::string metric : {"logloss", "ap"}) {
+    BoostingParams p = matching_params();
+    p.rounds = 400;
+    p.learning_rate = 0.5;  // overfits quickly, so the held-out score turns
+    p.early_stopping_rounds = 10;
+    p.early_stopping_metric = metric;
+    GradientBoosting model;
+    model.fit(s.train_X, s.train_y, {}, p, 2);
+    const std::vector<double>& score = model.validation_score();
+    const size_t kept = model.trees().size();
+    ASSERT_LT(score.size(), 400u) << metric << ": never stopped";
+    ASSERT_EQ(score.size(), kept + 10) << metric << ": stopped after the patience ran out";
+    const auto better = [&](double x, double y) { return metric == "ap" ? x > y : x < y; };
+    for (size_t i = 0; i < score.size(); ++i)
+      if (i != kept - 1) {
+        EXPECT_FALSE(better(score[i], score[kept - 1])) << metric << " round " << i;
+      }
+  }
+}
+
 TEST(GradientBoosting, BadInputIsAClearError) {
   Eigen::MatrixXd X(4, 1);
   X << 1, 2, 3, 4;
@@ -121,6 +171,12 @@ TEST(GradientBoosting, BadInputIsAClearError) {
   BoostingParams bad;
   bad.learning_rate = 0;
   EXPECT_THROW(model.fit(X, y, {}, bad, 1), UsageError);
+  bad = {};
+  bad.early_stopping_metric = "auc";
+  EXPECT_THROW(model.fit(X, y, {}, bad, 1), UsageError);
+  bad = {};
+  bad.early_stopping_rounds = 3;  // one positive of each class cannot be split 2 ways
+  EXPECT_THROW(model.fit(X, std::vector<uint8_t>{0, 1, 0, 0}, {}, bad, 1), DataError);
   model.fit(X, y, {}, {.rounds = 2}, 1);
   EXPECT_THROW(model.predict_proba(Eigen::MatrixXd(2, 3)), UsageError);
 }
