@@ -67,30 +67,32 @@ double split_gain(const BinStats& left, const BinStats& right, double lambda) {
          leaf_score(left.gradient + right.gradient, left.hessian + right.hessian, lambda);
 }
 
-SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params) {
-  const BinStats total = histogram.totals();
+void improve_split(std::span<const BinStats> bins, int feature, const BinStats& total, const SplitParams& params,
+                   SplitCandidate& best, int first_bin, int last_bin) {
   const double parent_score = leaf_score(total.gradient, total.hessian, params.lambda);
   const uint32_t min_rows = std::max<uint32_t>(1, params.min_samples_leaf);
   const auto valid = [&](const BinStats& s) { return s.count >= min_rows && s.hessian >= params.min_child_weight; };
-  SplitCandidate best;
-  const int last = histogram.max_bins() - 1;  // bins 0..last hold values; max_bins is the missing bin
-  for (int f = 0; f < histogram.features(); ++f) {
-    if (!histogram.active(f)) continue;
-    const std::span<const BinStats> bins = histogram.feature(f);
-    const BinStats& missing = bins[static_cast<size_t>(histogram.max_bins())];
-    BinStats left_values;
-    for (int b = 0; b < last; ++b) {
-      left_values = plus(left_values, bins[static_cast<size_t>(b)]);
-      for (const bool missing_left : {false, true}) {
-        const BinStats left = missing_left ? plus(left_values, missing) : left_values;
-        const BinStats right = minus(total, left);
-        if (!valid(left) || !valid(right)) continue;
-        const double gain = leaf_score(left.gradient, left.hessian, params.lambda) +
-                            leaf_score(right.gradient, right.hessian, params.lambda) - parent_score;
-        if (gain > best.gain) best = {f, b, missing_left, gain, left, right};
-      }
+  const int last = static_cast<int>(bins.size()) - 2;  // bins 0..last hold values; the last one is missing
+  const BinStats& missing = bins.back();
+  BinStats left_values;
+  for (int b = std::max(0, first_bin); b < last && b <= last_bin; ++b) {
+    left_values = plus(left_values, bins[static_cast<size_t>(b)]);
+    for (const bool missing_left : {false, true}) {
+      const BinStats left = missing_left ? plus(left_values, missing) : left_values;
+      const BinStats right = minus(total, left);
+      if (!valid(left) || !valid(right)) continue;
+      const double gain = leaf_score(left.gradient, left.hessian, params.lambda) +
+                          leaf_score(right.gradient, right.hessian, params.lambda) - parent_score;
+      if (gain > best.gain) best = {feature, b, missing_left, gain, left, right};
     }
   }
+}
+
+SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params) {
+  const BinStats total = histogram.totals();
+  SplitCandidate best;
+  for (int f = 0; f < histogram.features(); ++f)
+    if (histogram.active(f)) improve_split(histogram.feature(f), f, total, params, best);
   return best;
 }
 

@@ -4,6 +4,7 @@
 #include "fraudkit/classifier.h"
 #include "fraudkit/error.h"
 #include "models/boosting_classifier.h"
+#include "models/forest_classifier.h"
 #include "models/logistic_classifier.h"
 
 namespace fraudkit {
@@ -49,6 +50,17 @@ const std::vector<Entry>& entries() {
          return std::make_unique<BoostingClassifier>(
              saved_params<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"),
              models::GradientBoosting::from_json(state));
+       }},
+      {"random_forest", "random forest of Gini trees on histogram splits (scikit-learn RandomForestClassifier)",
+       [] { return params_help(models::forest_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<ForestClassifier>(
+             params_from_json<models::ForestParams>(params, models::forest_param_table(), "random_forest"));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<ForestClassifier>(
+             saved_params<models::ForestParams>(params, models::forest_param_table(), "random_forest"),
+             models::RandomForest::from_json(state));
        }},
   };
   return table;

@@ -1,0 +1,192 @@
+// Growing one random-forest tree (forest_tree.h).
+#include "models/forest_tree.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "fraudkit/error.h"
+
+namespace fraudkit::models {
+namespace {
+
+// Weighted sums of a set of rows: positive weight, total weight, row count.
+struct Sums {
+  double positive = 0, weight = 0;
+  uint32_t count = 0;
+  void add(const Sums& o) { positive += o.positive, weight += o.weight, count += o.count; }
+  Sums minus(const Sums& o) const { return {positive - o.positive, weight - o.weight, count - o.count}; }
+};
+
+// A node waiting to be split: its rows are rows[begin, end).
+struct Pending {
+  int node;
+  int depth;
+  uint32_t begin, end;
+  uint32_t positives;  // rows of class 1 among them
+  Sums sums;
+};
+
+struct Split {
+  int feature = -1;
+  uint32_t code = 0;  // codes <= code go left
+  bool missing_left = false;
+  double gain = -std::numeric_limits<double>::infinity();  // any valid split beats none
+  double threshold = 0;
+  Sums left, right;
+};
+
+double score(const Sums& s) { return s.positive * s.positive / s.weight; }
+
+// One code's sums, for the sorted path.
+struct CodedRow {
+  uint32_t code;
+  Sums sums;
+};
+
+// Searches one feature's splits over its codes present in the node, in ascending order
+// (`present`: code and sums), `missing` the sums of the NaN rows.
+void search(int f, std::span<const CodedRow> present, const Sums& missing, const Sums& total, uint32_t min_rows,
+            const ForestCodes& codes, Split& best) {
+  const double parent = score(total);
+  Sums left_values;
+  for (size_t i = 0; i + 1 < present.size() || (i + 1 == present.size() && missing.count > 0); ++i) {
+    left_values.add(present[i].sums);
+    for (const bool missing_left : {false, true}) {
+      if (missing_left && missing.count == 0) break;
+      Sums left = left_values;
+      if (missing_left) left.add(missing);
+      const Sums right = total.minus(left);
+      if (left.count < min_rows || right.count < min_rows) continue;
+      const double gain = score(left) + score(right) - parent;
+      if (gain > best.gain) {
+        const bool last = i + 1 == present.size();
+        best = {f, present[i].code, missing_left, gain,
+                last ? std::numeric_limits<double>::infinity() : codes.threshold(f, present[i].code, present[i + 1].code),
+                left, right};
+      }
+    }
+  }
+}
+
+}  // namespace
+
+HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t> y, std::span<const double> weights,
+                               const ForestTreeParams& params, Rng& rng) {
+  const auto features = static_cast<size_t>(codes.features());
+  if (params.max_features < 1 || static_cast<size_t>(params.max_features) > features)
+    throw UsageError("forest tree: max_features must be in 1.." + std::to_string(features));
+  const uint32_t min_rows = std::max(1u, params.min_samples_leaf);
+
+  std::vector<uint32_t> rows;
+  Pending root{0, 0, 0, 0, 0, {}};
+  for (size_t r = 0; r < codes.rows(); ++r) {
+    const double w = weights[r];
+    if (w <= 0) continue;
+    rows.push_back(static_cast<uint32_t>(r));
+    root.sums.add({y[r] ? w : 0, w, 1});
+    root.positives += y[r];
+  }
+  if (rows.empty()) throw Error(ErrorKind::kInternal, "forest tree: no rows with positive weight");
+  root.end = static_cast<uint32_t>(rows.size());
+
+  std::vector<TreeNode> nodes;
+  const auto add_node = [&](const Sums& s) {
+    nodes.push_back({.value = s.positive / s.weight, .rows = s.count, .cover = s.weight});
+    return static_cast<int>(nodes.size()) - 1;
+  };
+  add_node(root.sums);
+  std::vector<Pending> stack{root};
+  std::vector<Sums> dense(codes.max_levels());  // per-code sums; all zero between uses
+  std::vector<CodedRow> present;
+  std::vector<uint32_t> order(features);
+
+  while (!stack.empty()) {
+    const Pending node = stack.back();
+    stack.pop_back();
+    const uint32_t count = node.end - node.begin;
+    if (node.positives == 0 || node.positives == count || count < 2 * min_rows ||
+        (params.max_depth > 0 && node.depth >= params.max_depth))
+      continue;  // a leaf
+
+    // Draw features until max_features are visited and one of them is not constant here.
+    std::iota(order.begin(), order.end(), 0u);
+    Split best;
+    int visited = 0;
+    bool varying = false;
+    for (size_t i = 0; i < features && (visited < params.max_features || !varying); ++i) {
+      std::swap(order[i], order[i + rng.below(features - i)]);
+      const int f = static_cast<int>(order[i]);
+      ++visited;
+      const std::span<const uint32_t> column = codes.column(f);
+      uint32_t lo = codes.missing(), hi = 0;
+      Sums missing;
+      for (uint32_t k = node.begin; k < node.end; ++k) {
+        const uint32_t c = column[rows[k]];
+        if (c == codes.missing()) {
+          const uint32_t r = rows[k];
+          missing.add({y[r] ? weights[r] : 0, weights[r], 1});
+          continue;
+        }
+        lo = std::min(lo, c);
+        hi = std::max(hi, c);
+      }
+      present.clear();
+      if (lo != codes.missing()) {
+        if (hi - lo <= 4 * count) {  // few codes for the rows: sum them in a dense array
+          for (uint32_t k = node.begin; k < node.end; ++k) {
+            const uint32_t r = rows[k], c = column[r];
+            if (c != codes.missing()) dense[c].add({y[r] ? weights[r] : 0, weights[r], 1});
+          }
+          for (uint32_t c = lo; c <= hi; ++c)
+            if (dense[c].count) present.push_back({c, dense[c]}), dense[c] = {};
+        } else {  // many codes: sort the rows' codes and merge equal ones
+          for (uint32_t k = node.begin; k < node.end; ++k) {
+            const uint32_t r = rows[k], c = column[r];
+            if (c != codes.missing()) present.push_back({c, {y[r] ? weights[r] : 0, weights[r], 1}});
+          }
+          std::sort(present.begin(), present.end(), [](const CodedRow& a, const CodedRow& b) { return a.code < b.code; });
+          size_t out = 0;
+          for (size_t k = 1; k < present.size(); ++k) {
+            if (present[k].code == present[out].code) present[out].sums.add(present[k].sums);
+            else present[++out] = present[k];
+          }
+          present.resize(out + 1);
+        }
+      }
+      if (present.size() + (missing.count > 0) > 1) {
+        varying = true;
+        search(f, present, missing, node.sums, min_rows, codes, best);
+      }
+    }
+    if (best.feature < 0) continue;  // every drawn feature constant, or no split leaves enough rows
+
+    // Partition the node's rows in place: left rows first.
+    const std::span<const uint32_t> column = codes.column(best.feature);
+    const auto goes_left = [&](uint32_t r) {
+      const uint32_t c = column[r];
+      return c == codes.missing() ? best.missing_left : c <= best.code;
+    };
+    const auto middle = std::partition(rows.begin() + node.begin, rows.begin() + node.end, goes_left);
+    const auto mid = static_cast<uint32_t>(middle - rows.begin());
+    uint32_t left_positives = 0;
+    for (uint32_t k = node.begin; k < mid; ++k) left_positives += y[rows[k]];
+
+    const int left = add_node(best.left);
+    add_node(best.right);
+    TreeNode& parent = nodes[static_cast<size_t>(node.node)];
+    parent.feature = best.feature;
+    parent.missing_left = best.missing_left;
+    parent.threshold = best.threshold;
+    parent.gain = best.gain;
+    parent.left = left;
+    parent.right = left + 1;
+    // Right pushed first so the left subtree is grown first (depth-first, left to right).
+    stack.push_back({left + 1, node.depth + 1, mid, node.end, node.positives - left_positives, best.right});
+    stack.push_back({left, node.depth + 1, node.begin, mid, left_positives, best.left});
+  }
+  return HistogramTree::from_nodes(std::move(nodes), codes.features());
+}
+
+}  // namespace fraudkit::models
