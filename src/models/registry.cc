@@ -5,6 +5,7 @@
 #include "fraudkit/error.h"
 #include "models/boosting_classifier.h"
 #include "models/forest_classifier.h"
+#include "models/isolation_classifier.h"
 #include "models/logistic_classifier.h"
 
 namespace fraudkit {
@@ -61,6 +62,17 @@ const std::vector<Entry>& entries() {
          return std::make_unique<ForestClassifier>(
              saved_params<models::ForestParams>(params, models::forest_param_table(), "random_forest"),
              models::RandomForest::from_json(state));
+       }},
+      {"isolation_forest", "isolation forest anomaly score, unsupervised (scikit-learn IsolationForest)",
+       [] { return params_help(models::isolation_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<IsolationClassifier>(
+             params_from_json<models::IsolationParams>(params, models::isolation_param_table(), "isolation_forest"));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<IsolationClassifier>(
+             saved_params<models::IsolationParams>(params, models::isolation_param_table(), "isolation_forest"),
+             models::IsolationForest::from_json(state));
        }},
   };
   return table;
