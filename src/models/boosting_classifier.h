@@ -16,9 +16,11 @@ class BoostingClassifier final : public Classifier {
 
   std::string type_name() const override { return "gradient_boosting"; }
   void fit(const Eigen::MatrixXd& X, std::span<const uint8_t> y, std::span<const double> row_weights) override {
-    model_.fit(X, y, row_weights, params_, omp_in_parallel() ? 1 : omp_get_max_threads());
+    model_.fit(X, y, row_weights, params_, threads());
   }
-  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X) const override { return model_.predict_proba(X); }
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X) const override {
+    return model_.predict_proba(X, threads());
+  }
   nlohmann::json params_to_json() const override {
     return fraudkit::params_to_json(params_, models::boosting_param_table());
   }
@@ -37,6 +39,7 @@ class BoostingClassifier final : public Classifier {
   const models::GradientBoosting& model() const { return model_; }
 
  private:
+  static int threads() { return omp_in_parallel() ? 1 : omp_get_max_threads(); }
   models::BoostingParams params_;
   models::GradientBoosting model_;
 };

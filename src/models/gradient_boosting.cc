@@ -206,26 +206,24 @@ void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t
     trees_.resize(best_rounds);
     training_loss_.resize(best_rounds);
   }
+  packed_ = PackedTrees(trees_);
 }
 
-Eigen::VectorXd GradientBoosting::decision_function(const Eigen::MatrixXd& X) const {
+Eigen::VectorXd GradientBoosting::decision_function(const Eigen::MatrixXd& X, int threads) const {
   if (X.cols() != features_)
     throw UsageError("gradient boosting: the data has " + std::to_string(X.cols()) + " columns, the model " +
                      std::to_string(features_));
-  Eigen::VectorXd out(X.rows());
-  const auto stride = static_cast<size_t>(X.rows());
-  for (Eigen::Index r = 0; r < X.rows(); ++r) {
-    double m = base_margin_;
-    for (const HistogramTree& tree : trees_) m += learning_rate_ * tree.predict(X.data() + r, stride);
-    out[r] = m;
-  }
-  return out;
+  return packed_.accumulate(X, base_margin_, learning_rate_, threads);
 }
 
-Eigen::VectorXd GradientBoosting::predict_proba(const Eigen::MatrixXd& X) const {
-  Eigen::VectorXd m = decision_function(X);
+Eigen::VectorXd GradientBoosting::predict_proba(const Eigen::MatrixXd& X, int threads) const {
+  Eigen::VectorXd m = decision_function(X, threads);
   for (Eigen::Index r = 0; r < m.size(); ++r) m[r] = sigmoid(m[r]);
   return m;
+}
+
+double GradientBoosting::predict_proba_row(const double* row) const {
+  return sigmoid(packed_.accumulate_row(row, base_margin_, learning_rate_));
 }
 
 nlohmann::json GradientBoosting::state_to_json() const {
@@ -244,6 +242,7 @@ GradientBoosting GradientBoosting::from_json(const nlohmann::json& state) {
     throw ArtifactError("gradient boosting: the saved state has an invalid feature count, base margin or learning rate");
   for (const nlohmann::json& t : state.at("trees"))
     m.trees_.push_back(HistogramTree::from_nodes(tree_from_json(t), m.features_));
+  m.packed_ = PackedTrees(m.trees_);
   return m;
 }
 

@@ -22,6 +22,7 @@
 #include "fraudkit/param_table.h"
 #include "models/feature_binning.h"
 #include "models/histogram_tree.h"
+#include "models/packed_trees.h"
 
 namespace fraudkit::models {
 
@@ -49,9 +50,11 @@ class GradientBoosting {
   // y in {0, 1}; `weights` empty (all 1) or one positive weight per row; NaN = missing.
   void fit(const Eigen::MatrixXd& X, std::span<const uint8_t> y, std::span<const double> weights,
            const BoostingParams& params, int threads);
-  // Margins (log-odds) and probabilities for raw rows.
-  Eigen::VectorXd decision_function(const Eigen::MatrixXd& X) const;
-  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X) const;
+  // Margins (log-odds) and probabilities for raw rows; the same whatever `threads`.
+  Eigen::VectorXd decision_function(const Eigen::MatrixXd& X, int threads = 1) const;
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X, int threads = 1) const;
+  // The probability for one row of features() contiguous values (the serving path).
+  double predict_proba_row(const double* row) const;
 
   const std::vector<HistogramTree>& trees() const { return trees_; }
   double base_margin() const { return base_margin_; }
@@ -70,6 +73,7 @@ class GradientBoosting {
   double learning_rate_ = 0.1;
   int features_ = 0;
   std::vector<HistogramTree> trees_;
+  PackedTrees packed_;  // trees_ in scoring form
   std::vector<double> training_loss_, validation_score_;
 };
 

@@ -157,6 +157,7 @@ void IsolationForest::fit(const Eigen::MatrixXd& X, const IsolationParams& param
     std::sort(features.begin(), features.end());
     trees_[t] = grow_isolation_tree(X, std::move(rows), features, max_depth, rng);
   }
+  packed_ = PackedTrees(trees_);
   default_threshold_ = 0.5;
   if (contamination > 0) {  // the score above which `contamination` of the training rows lie
     Eigen::VectorXd s = score(X, threads);
@@ -170,16 +171,15 @@ Eigen::VectorXd IsolationForest::score(const Eigen::MatrixXd& X, int threads) co
   if (X.cols() != features_)
     throw UsageError("isolation_forest: the data has " + std::to_string(X.cols()) + " columns, the model " +
                      std::to_string(features_));
-  Eigen::VectorXd out(X.rows());
-  const auto stride = static_cast<size_t>(X.rows());
+  Eigen::VectorXd depth = packed_.accumulate(X, 0.0, 1.0, threads);
   const double scale = -1.0 / (static_cast<double>(trees_.size()) * average_path_length(samples_));
-#pragma omp parallel for schedule(static) num_threads(std::max(1, threads)) if (X.rows() > 2048)
-  for (Eigen::Index r = 0; r < X.rows(); ++r) {
-    double depth = 0;
-    for (const HistogramTree& tree : trees_) depth += tree.predict(X.data() + r, stride);
-    out[r] = std::exp2(depth * scale);
-  }
-  return out;
+  for (Eigen::Index r = 0; r < depth.size(); ++r) depth[r] = std::exp2(depth[r] * scale);
+  return depth;
+}
+
+double IsolationForest::score_row(const double* row) const {
+  const double scale = -1.0 / (static_cast<double>(trees_.size()) * average_path_length(samples_));
+  return std::exp2(packed_.accumulate_row(row, 0.0, 1.0) * scale);
 }
 
 nlohmann::json IsolationForest::state_to_json() const {
@@ -201,6 +201,7 @@ IsolationForest IsolationForest::from_json(const nlohmann::json& state) {
   for (const nlohmann::json& t : state.at("trees"))
     m.trees_.push_back(HistogramTree::from_nodes(tree_from_json(t), m.features_));
   if (m.trees_.empty()) throw ArtifactError("isolation forest: the saved state has no trees");
+  m.packed_ = PackedTrees(m.trees_);
   return m;
 }
 

@@ -20,6 +20,7 @@
 
 #include "fraudkit/param_table.h"
 #include "models/histogram_tree.h"
+#include "models/packed_trees.h"
 
 namespace fraudkit::models {
 
@@ -41,6 +42,8 @@ class IsolationForest {
   void fit(const Eigen::MatrixXd& X, const IsolationParams& params, int threads);
   // 2^(-E[path length] / c(max_samples)) per row.
   Eigen::VectorXd score(const Eigen::MatrixXd& X, int threads = 1) const;
+  // The score of one row of contiguous feature values (the serving path).
+  double score_row(const double* row) const;
 
   const std::vector<HistogramTree>& trees() const { return trees_; }
   int samples_per_tree() const { return samples_; }
@@ -54,6 +57,7 @@ class IsolationForest {
   int samples_ = 0;
   double default_threshold_ = 0.5;
   std::vector<HistogramTree> trees_;  // leaf values: depth + c(rows in the leaf)
+  PackedTrees packed_;                // trees_ in scoring form
 };
 
 }  // namespace fraudkit::models

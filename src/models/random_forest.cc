@@ -121,6 +121,7 @@ void RandomForest::fit(const Eigen::MatrixXd& X, std::span<const uint8_t> y, std
       w[r] = counts[r] ? counts[r] * class_weight[y[r]] * (weights.empty() ? 1.0 : weights[r]) : 0;
     trees_[t] = grow_forest_tree(codes, y, w, tree_params, rng);
   }
+  packed_ = PackedTrees(trees_);
 
   oob_ = nlohmann::json::object();
   if (!params.oob_score || !params.bootstrap) return;
@@ -151,16 +152,12 @@ Eigen::VectorXd RandomForest::predict_proba(const Eigen::MatrixXd& X, int thread
   if (X.cols() != features_)
     throw UsageError("random_forest: the data has " + std::to_string(X.cols()) + " columns, the model " +
                      std::to_string(features_));
-  Eigen::VectorXd out(X.rows());
-  const auto stride = static_cast<size_t>(X.rows());
-  const double scale = 1.0 / static_cast<double>(trees_.size());
-#pragma omp parallel for schedule(static) num_threads(std::max(1, threads)) if (X.rows() > 2048)
-  for (Eigen::Index r = 0; r < X.rows(); ++r) {
-    double s = 0;
-    for (const HistogramTree& tree : trees_) s += tree.predict(X.data() + r, stride);
-    out[r] = s * scale;
-  }
-  return out;
+  Eigen::VectorXd sum = packed_.accumulate(X, 0.0, 1.0, threads);
+  return sum / static_cast<double>(trees_.size());
+}
+
+double RandomForest::predict_proba_row(const double* row) const {
+  return packed_.accumulate_row(row, 0.0, 1.0) / static_cast<double>(trees_.size());
 }
 
 nlohmann::json RandomForest::state_to_json() const {
@@ -176,6 +173,7 @@ RandomForest RandomForest::from_json(const nlohmann::json& state) {
   for (const nlohmann::json& t : state.at("trees"))
     m.trees_.push_back(HistogramTree::from_nodes(tree_from_json(t), m.features_));
   if (m.trees_.empty()) throw ArtifactError("random forest: the saved state has no trees");
+  m.packed_ = PackedTrees(m.trees_);
   m.oob_ = state.value("oob", nlohmann::json::object());
   return m;
 }

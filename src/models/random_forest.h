@@ -20,6 +20,7 @@
 
 #include "fraudkit/param_table.h"
 #include "models/histogram_tree.h"
+#include "models/packed_trees.h"
 
 namespace fraudkit::models {
 
@@ -47,6 +48,8 @@ class RandomForest {
   void fit(const Eigen::MatrixXd& X, std::span<const uint8_t> y, std::span<const double> weights,
            const ForestParams& params, int threads);
   Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X, int threads = 1) const;
+  // The probability for one row of features() contiguous values (the serving path).
+  double predict_proba_row(const double* row) const;
 
   const std::vector<HistogramTree>& trees() const { return trees_; }
   int features() const { return features_; }
@@ -59,6 +62,7 @@ class RandomForest {
  private:
   int features_ = 0;
   std::vector<HistogramTree> trees_;
+  PackedTrees packed_;  // trees_ in scoring form
   nlohmann::json oob_ = nlohmann::json::object();
 };
 

@@ -1,0 +1,104 @@
+// The scoring form of a tree ensemble (packed_trees.h).
+#include "models/packed_trees.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "fraudkit/error.h"
+
+namespace fraudkit::models {
+
+PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
+  for (const HistogramTree& tree : trees) {
+    const std::vector<TreeNode>& in = tree.nodes();
+    // Breadth-first copy: a split's children are appended together, so right = left + 1.
+    const auto root = static_cast<uint32_t>(nodes_.size());
+    roots_.push_back(root);
+    uint32_t depth = 0;
+    struct Item {
+      int id;         // node in `in`
+      uint32_t slot;  // its index here
+      uint32_t depth;
+    };
+    std::vector<Item> queue{{0, root, 0}};
+    double path = 0;  // the expected leaf depth, leaves weighted by their training cover
+    nodes_.emplace_back();
+    values_.emplace_back();
+    for (size_t head = 0; head < queue.size(); ++head) {
+      const Item item = queue[head];
+      const TreeNode& n = in[static_cast<size_t>(item.id)];
+      depth = std::max(depth, item.depth);
+      values_[item.slot] = n.value;
+      if (n.feature < 0) {  // loops to itself: +inf sends values left, missing goes left
+        path += n.cover * item.depth;
+        nodes_[item.slot] = {std::numeric_limits<double>::infinity(), 0, item.slot | 0x80000000u};
+        continue;
+      }
+      const auto left = static_cast<uint32_t>(nodes_.size());
+      if (left >= 0x7ffffffeu) throw Error(ErrorKind::kInternal, "packed trees: more than 2^31 nodes");
+      nodes_[item.slot] = {n.threshold, static_cast<uint32_t>(n.feature), left | (n.missing_left ? 0x80000000u : 0u)};
+      nodes_.resize(nodes_.size() + 2);
+      values_.resize(values_.size() + 2);
+      queue.push_back({n.left, left, item.depth + 1});
+      queue.push_back({n.right, left + 1, item.depth + 1});
+    }
+    depths_.push_back(depth);
+    // Lockstep walks cost `depth` steps per row, early exits cost the path plus a mispredicted
+    // branch or so: measured on cover.csv, isolation trees (path 7 of depth 8) score 1.6x
+    // faster in lockstep, boosting trees (path 1.9 of depth 9.4) 1.3x faster walking.
+    const double cover = in[0].cover;
+    lockstep_.push_back(cover > 0 && path / cover >= 0.6 * depth ? 1 : 0);
+  }
+}
+
+double PackedTrees::accumulate_row(const double* row, double start, double scale) const {
+  constexpr size_t kLanes = 16;  // trees walked side by side
+  uint32_t at[kLanes];
+  double sum = start;
+  for (size_t first = 0; first < roots_.size(); first += kLanes) {
+    const size_t lanes = std::min(kLanes, roots_.size() - first);
+    uint32_t depth = 0;
+    for (size_t j = 0; j < lanes; ++j) at[j] = roots_[first + j], depth = std::max(depth, depths_[first + j]);
+    for (uint32_t d = 0; d < depth; ++d)
+      for (size_t j = 0; j < lanes; ++j) at[j] = step(at[j], row);
+    for (size_t j = 0; j < lanes; ++j) sum += scale * values_[at[j]];
+  }
+  return sum;
+}
+
+Eigen::VectorXd PackedTrees::accumulate(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
+  constexpr Eigen::Index kBlock = 64;
+  const Eigen::Index rows = X.rows(), features = X.cols();
+  Eigen::VectorXd out(rows);
+  const Eigen::Index blocks = (rows + kBlock - 1) / kBlock;
+#pragma omp parallel num_threads(std::max(1, threads)) if (rows > 4 * kBlock)
+  {
+    std::vector<double> block(static_cast<size_t>(kBlock * features));
+    double sum[kBlock];
+    uint32_t at[kBlock];
+#pragma omp for schedule(static)
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+      const Eigen::Index first = b * kBlock, count = std::min(kBlock, rows - first);
+      for (Eigen::Index f = 0; f < features; ++f)  // to row-major: row i's features at block[i * features]
+        for (Eigen::Index i = 0; i < count; ++i) block[static_cast<size_t>(i * features + f)] = X(first + i, f);
+      std::fill(sum, sum + count, start);
+      for (size_t t = 0; t < roots_.size(); ++t) {
+        if (lockstep_[t]) {  // paths of similar length: all rows step together, no branches
+          std::fill(at, at + count, roots_[t]);
+          for (uint32_t d = 0; d < depths_[t]; ++d)
+            for (Eigen::Index i = 0; i < count; ++i)
+              at[i] = step(at[i], block.data() + static_cast<size_t>(i * features));
+        } else {  // most rows leave early: each row walks until its leaf
+          for (Eigen::Index i = 0; i < count; ++i) at[i] = walk(roots_[t], block.data() + static_cast<size_t>(i * features));
+        }
+        for (Eigen::Index i = 0; i < count; ++i) sum[i] += scale * values_[at[i]];
+      }
+      for (Eigen::Index i = 0; i < count; ++i) out[first + i] = sum[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace fraudkit::models

@@ -1,0 +1,81 @@
+// The packed scoring form gives, for every row, exactly the sum of the trees' own walks
+// (HistogramTree::predict) in tree order, for batches of any size, any thread count and single
+// rows; missing values follow each split's learned direction.
+#include "models/packed_trees.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "common/random.h"
+#include "models/gradient_boosting.h"
+
+namespace fraudkit::models {
+namespace {
+
+// The reference: each tree's own walk, summed in tree order.
+double plain_sum(std::span<const HistogramTree> trees, const Eigen::MatrixXd& X, Eigen::Index r, double start,
+                 double scale) {
+  double s = start;
+  for (const HistogramTree& t : trees) s += scale * t.predict(X.data() + r, static_cast<size_t>(X.rows()));
+  return s;
+}
+
+Eigen::MatrixXd random_rows(Eigen::Index rows, Eigen::Index cols, uint64_t seed) {
+  Rng rng(seed);
+  Eigen::MatrixXd X(rows, cols);
+  for (Eigen::Index c = 0; c < cols; ++c)
+    for (Eigen::Index r = 0; r < rows; ++r) X(r, c) = rng.uniform() < 0.05 ? std::nan("") : rng.normal();
+  return X;
+}
+
+TEST(PackedTrees, SameSumsAsTheTreesOwnWalks) {
+  const Eigen::MatrixXd X = random_rows(3000, 6, 1);
+  std::vector<uint8_t> y(3000);
+  for (Eigen::Index r = 0; r < X.rows(); ++r)
+    y[static_cast<size_t>(r)] = (std::isnan(X(r, 0)) || X(r, 0) + X(r, 1) * X(r, 2) > 0.5) ? 1 : 0;
+  GradientBoosting model;
+  model.fit(X, y, {}, {.rounds = 30, .max_leaves = 15}, 2);
+  const std::vector<HistogramTree>& trees = model.trees();
+  const PackedTrees packed(trees);
+  ASSERT_EQ(packed.trees(), 30u);
+  const Eigen::MatrixXd Q = random_rows(1001, 6, 2);  // not a multiple of the block size
+  for (const int threads : {1, 2}) {
+    const Eigen::VectorXd got = packed.accumulate(Q, 0.25, 0.1, threads);
+    for (Eigen::Index r = 0; r < Q.rows(); ++r) ASSERT_EQ(got[r], plain_sum(trees, Q, r, 0.25, 0.1)) << "row " << r;
+  }
+  std::vector<double> row(6);
+  for (Eigen::Index r = 0; r < 50; ++r) {
+    for (Eigen::Index c = 0; c < 6; ++c) row[static_cast<size_t>(c)] = Q(r, c);
+    ASSERT_EQ(packed.accumulate_row(row.data(), 0.25, 0.1), plain_sum(trees, Q, r, 0.25, 0.1)) << "row " << r;
+  }
+}
+
+TEST(PackedTrees, TreesWhoseChildrenAreNotSideBySide) {
+  // Root splits feature 0 at 0; its right child (node 1) splits feature 1 at 2, missing left;
+  // node 4 is the root's left leaf: children listed far apart and out of order.
+  std::vector<TreeNode> nodes(5);
+  nodes[0] = {.feature = 0, .threshold = 0.0, .left = 4, .right = 1};
+  nodes[1] = {.feature = 1, .missing_left = true, .threshold = 2.0, .left = 3, .right = 2};
+  nodes[2].value = 30;
+  nodes[3].value = 20;
+  nodes[4].value = 10;
+  const HistogramTree tree = HistogramTree::from_nodes(nodes, 2);
+  const PackedTrees packed(std::span<const HistogramTree>(&tree, 1));
+  Eigen::MatrixXd Q(5, 2);
+  Q << -1, 5,  //  left leaf
+      1, 1,    //  right, then left (1 <= 2)
+      1, 3,    //  right, right
+      1, std::nan(""),  // right, missing goes left
+      std::nan(""), 0;  // root has missing right (the default)
+  const Eigen::VectorXd got = packed.accumulate(Q, 0, 1, 1);
+  EXPECT_EQ(got[0], 10);
+  EXPECT_EQ(got[1], 20);
+  EXPECT_EQ(got[2], 30);
+  EXPECT_EQ(got[3], 20);
+  EXPECT_EQ(got[4], 20);
+}
+
+}  // namespace
+}  // namespace fraudkit::models
