@@ -26,8 +26,9 @@ class BoostingClassifier final : public Classifier {
   }
   nlohmann::json state_to_json() const override { return model_.state_to_json(); }
   nlohmann::json fit_report() const override {
-    nlohmann::json r = {{"trees", model_.trees().size()}, {"base_margin", model_.base_margin()}};
-    if (!model_.training_loss().empty()) r["training_logloss"] = model_.training_loss().back();
+    nlohmann::json r = {{"trees", model_.trees().size()},
+                        {"base_margin", model_.base_margin()},
+                        {"training_logloss", model_.training_loss()}};
     if (!model_.validation_score().empty()) {
       r["early_stopping"] = {{"metric", params_.early_stopping_metric},
                              {"rounds_grown", model_.validation_score().size()},

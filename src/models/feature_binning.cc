@@ -104,4 +104,17 @@ std::vector<uint8_t> FeatureBinning::transform(const Eigen::MatrixXd& X, int thr
   return out;
 }
 
+std::vector<uint8_t> FeatureBinning::transform_rows(const Eigen::MatrixXd& X, int threads) const {
+  if (X.cols() != columns())
+    throw UsageError("binning: the data has " + std::to_string(X.cols()) + " columns, the binning was fitted on " +
+                     std::to_string(columns()));
+  const auto cols = static_cast<size_t>(X.cols());
+  std::vector<uint8_t> out(static_cast<size_t>(X.rows()) * cols);
+#pragma omp parallel for schedule(static) num_threads(std::max(1, threads))
+  for (Eigen::Index c = 0; c < X.cols(); ++c)
+    for (Eigen::Index r = 0; r < X.rows(); ++r)
+      out[static_cast<size_t>(r) * cols + static_cast<size_t>(c)] = bin(static_cast<int>(c), X(r, c));
+  return out;
+}
+
 }  // namespace fraudkit::models

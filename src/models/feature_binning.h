@@ -42,6 +42,9 @@ class FeatureBinning {
   // Bins of every value, column-major: out[c * rows + r] for row r of column c (a histogram
   // pass reads one column at a time).
   std::vector<uint8_t> transform(const Eigen::MatrixXd& X, int threads = 1) const;
+  // The same row-major: out[r * columns + c] (a row's bins side by side, as the boosting
+  // histograms read them).
+  std::vector<uint8_t> transform_rows(const Eigen::MatrixXd& X, int threads = 1) const;
 
  private:
   int max_bins_ = 255;

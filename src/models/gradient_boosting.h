@@ -59,8 +59,8 @@ class GradientBoosting {
   const std::vector<HistogramTree>& trees() const { return trees_; }
   double base_margin() const { return base_margin_; }
   int features() const { return features_; }
-  // Weighted log-loss on the training rows after each round (for reports and tests).
-  const std::vector<double>& training_loss() const { return training_loss_; }
+  // Weighted log-loss on the training rows (those not held out) with the trees kept.
+  double training_loss() const { return training_loss_; }
   // The early-stopping metric on the held-out rows after each round (empty without it).
   const std::vector<double>& validation_score() const { return validation_score_; }
 
@@ -74,7 +74,8 @@ class GradientBoosting {
   int features_ = 0;
   std::vector<HistogramTree> trees_;
   PackedTrees packed_;  // trees_ in scoring form
-  std::vector<double> training_loss_, validation_score_;
+  double training_loss_ = 0;
+  std::vector<double> validation_score_;
 };
 
 }  // namespace fraudkit::models

@@ -26,30 +26,41 @@ struct BinStats {
 // the missing values.
 class NodeHistogram {
  public:
-  NodeHistogram(int features, int max_bins);
+  // counts: keep the row count per bin. Only min_samples_leaf > 1 or min_child_weight 0 need
+  // it (see needs_counts); leaving it out makes each row's update one 16-byte add per feature.
+  NodeHistogram(int features, int max_bins, bool counts = true);
 
-  // Sums the rows `rows` of a binned matrix (column-major: bins[f * total_rows + r]).
-  // Features are summed in parallel on up to `threads` threads. `active`: one flag per feature
-  // (empty = all); an inactive feature (column subsampling) is left empty and never split on.
-  void build(std::span<const uint8_t> bins, size_t total_rows, std::span<const double> gradients,
-             std::span<const double> hessians, std::span<const uint32_t> rows, int threads,
-             std::span<const uint8_t> active = {});
+  // Sums the rows `rows` of a binned matrix, row-major (bins[r * features + f]): each row's
+  // bins are read together and its gradient and hessian once. Large nodes are summed in fixed
+  // blocks of rows on up to `threads` threads, then the blocks are added in order, so the result
+  // does not depend on the thread count. `active`: one flag per feature (empty = all);
+  // an inactive feature (column subsampling) is left empty and never split on.
+  void build(std::span<const uint8_t> bins, std::span<const double> gradients, std::span<const double> hessians,
+             std::span<const uint32_t> rows, int threads, std::span<const uint8_t> active = {});
   // This := parent - sibling (the sibling-subtraction trick: only the smaller child is built).
   void subtract(const NodeHistogram& parent, const NodeHistogram& sibling);
 
   int features() const { return features_; }
   int max_bins() const { return max_bins_; }
   std::span<const BinStats> feature(int f) const {
-    return {stats_.data() + static_cast<size_t>(f) * bins_per_feature(), bins_per_feature()};
+    return {stats_.data() + static_cast<size_t>(f) * feature_stride(), bins_per_feature()};
   }
   bool active(int f) const { return active_.empty() || active_[static_cast<size_t>(f)]; }
+  bool counted() const { return counts_; }
   // Sums over every bin of the first active feature (any active feature gives the node's totals).
   BinStats totals() const;
 
  private:
   size_t bins_per_feature() const { return static_cast<size_t>(max_bins_) + 1; }
+  // One unused bin between features. Without it 256 bins of 24 bytes put every other feature
+  // a multiple of 4 KiB apart, and the processor's store-to-load check, which compares only
+  // the low 12 address bits, stalls loads behind unrelated stores ("4K aliasing"): measured
+  // 2.0 ns per cell against 0.6 ns with the padding, building a 62-feature histogram.
+  size_t feature_stride() const { return bins_per_feature() + 1; }
   int features_, max_bins_;
-  std::vector<uint8_t> active_;  // empty = every feature
+  bool counts_;
+  std::vector<uint8_t> active_;    // empty = every feature
+  std::vector<BinStats> partial_;  // per-block sums of large nodes (kept to reuse the memory)
   std::vector<BinStats> stats_;
 };
 
@@ -58,6 +69,9 @@ struct SplitParams {
   double min_child_weight = 1.0;  // least hessian sum in each child
   uint32_t min_samples_leaf = 1;  // fewest rows in each child
 };
+// Whether the split checks need row counts. Without them a side is valid when its hessian sum
+// reaches min_child_weight > 0, which an empty side (hessian 0) never does.
+inline bool needs_counts(const SplitParams& p) { return p.min_samples_leaf > 1 || !(p.min_child_weight > 0); }
 
 struct SplitCandidate {
   int feature = -1;          // -1: no valid split
@@ -69,15 +83,20 @@ struct SplitCandidate {
 
 // The split of highest gain over every active feature, bin and missing direction, among those with
 // gain > 0. Ties go to the smaller feature, then the smaller bin, then missing right.
-SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params);
+// `last_bins`: per feature, its highest value bin (FeatureBinning: thresholds(f).size()), above
+// which every bin is empty and need not be read; empty = read them all.
+SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params,
+                          std::span<const int> last_bins = {});
 
 // Replaces `best` by the best split of one feature's histogram (max_bins + 1 bins, the last
 // missing) when that gains more. `total`: the node's sums. The building block of best_split,
 // and of growers that build one feature's histogram at a time (random forest). A caller that
 // knows the value bins below first_bin and above last_bin are empty passes them to skip those
 // bins: the candidates left are the same.
+// `counted`: the bins hold row counts (otherwise the counts are 0 and only hessians are checked).
 void improve_split(std::span<const BinStats> bins, int feature, const BinStats& total, const SplitParams& params,
-                   SplitCandidate& best, int first_bin = 0, int last_bin = std::numeric_limits<int>::max());
+                   SplitCandidate& best, bool counted = true, int first_bin = 0,
+                   int last_bin = std::numeric_limits<int>::max());
 
 // The gain of a split into sums `left` and `right` (of a node with sums left + right).
 double split_gain(const BinStats& left, const BinStats& right, double lambda);

@@ -25,16 +25,36 @@ double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.he
 }  // namespace
 
 HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
-                                  const TreeParams& params, int threads, std::span<const uint8_t> active) {
+                                  const TreeParams& params, int threads, std::span<const uint8_t> active,
+                                  GrowScratch* scratch, std::span<int32_t> leaf_of_row) {
   if (params.max_leaves < 2) throw UsageError("tree: max_leaves must be at least 2, got " + std::to_string(params.max_leaves));
   if (params.max_depth < 0) throw UsageError("tree: max_depth must be 0 (no limit) or positive");
   if (binning.columns() != data.features || binning.max_bins() != data.max_bins)
     throw Error(ErrorKind::kInternal, "tree: the binning does not match the binned data");
   const double lambda = params.split.lambda;
   const auto depth_allows = [&](int depth) { return params.max_depth == 0 || depth < params.max_depth; };
+  // Histograms are recycled: a fresh one per node costs page faults on every split.
+  const bool counts = needs_counts(params.split);
+  GrowScratch local;
+  std::vector<std::unique_ptr<NodeHistogram>>& spare = (scratch ? *scratch : local).spare;
+  const auto blank = [&] {
+    while (!spare.empty() && (spare.back()->features() != data.features || spare.back()->max_bins() != data.max_bins ||
+                              spare.back()->counted() != counts))
+      spare.pop_back();  // another shape: not reusable
+    if (spare.empty()) return std::make_unique<NodeHistogram>(data.features, data.max_bins, counts);
+    std::unique_ptr<NodeHistogram> h = std::move(spare.back());
+    spare.pop_back();
+    return h;
+  };
+  const auto settle = [&](const OpenLeaf& leaf) {  // a leaf that will not be split further
+    if (!leaf_of_row.empty())
+      for (const uint32_t r : leaf.rows) leaf_of_row[r] = leaf.node;
+  };
+  std::vector<int> last_bins(static_cast<size_t>(data.features));
+  for (int f = 0; f < data.features; ++f) last_bins[static_cast<size_t>(f)] = static_cast<int>(binning.thresholds(f).size());
   const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
-    auto h = std::make_unique<NodeHistogram>(data.features, data.max_bins);
-    h->build(data.bins, data.total_rows, data.gradients, data.hessians, leaf_rows, threads, active);
+    std::unique_ptr<NodeHistogram> h = blank();
+    h->build(data.bins, data.gradients, data.hessians, leaf_rows, threads, active);
     return h;
   };
 
@@ -45,8 +65,9 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     root.rows.assign(rows.begin(), rows.end());
     root.histogram = histogram_of(root.rows);
     const BinStats totals = root.histogram->totals();
-    tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = totals.count, .cover = totals.hessian});
-    root.split = depth_allows(0) ? best_split(*root.histogram, params.split) : SplitCandidate{};
+    tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = static_cast<uint32_t>(rows.size()),
+                           .cover = totals.hessian});
+    root.split = depth_allows(0) ? best_split(*root.histogram, params.split, last_bins) : SplitCandidate{};
     open.push_back(std::move(root));
   }
   int leaves = 1;
@@ -62,10 +83,11 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     const SplitCandidate& s = parent.split;
 
     std::vector<uint32_t> left_rows, right_rows;
-    const uint8_t* column = data.bins.data() + static_cast<size_t>(s.feature) * data.total_rows;
+    const uint8_t* column = data.bins.data() + s.feature;
+    const auto stride = static_cast<size_t>(data.features);
     const auto missing = static_cast<uint8_t>(data.max_bins);
     for (const uint32_t r : parent.rows) {
-      const uint8_t b = column[r];
+      const uint8_t b = column[r * stride];
       const bool left = b == missing ? s.missing_left : b <= s.bin;
       (left ? left_rows : right_rows).push_back(r);
     }
@@ -80,21 +102,33 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     node.left = static_cast<int>(tree.nodes_.size());
     node.right = node.left + 1;
     const int left_id = node.left;
-    tree.nodes_.push_back({.value = leaf_value(s.left, lambda), .rows = s.left.count, .cover = s.left.hessian});
-    tree.nodes_.push_back({.value = leaf_value(s.right, lambda), .rows = s.right.count, .cover = s.right.hessian});
+    tree.nodes_.push_back({.value = leaf_value(s.left, lambda), .rows = static_cast<uint32_t>(left_rows.size()),
+                           .cover = s.left.hessian});
+    tree.nodes_.push_back({.value = leaf_value(s.right, lambda), .rows = static_cast<uint32_t>(right_rows.size()),
+                           .cover = s.right.hessian});
     ++leaves;
 
     // Histograms: the smaller child is summed, the larger is the parent minus it.
     const bool left_smaller = left_rows.size() <= right_rows.size();
     std::unique_ptr<NodeHistogram> small = histogram_of(left_smaller ? left_rows : right_rows);
-    auto large = std::make_unique<NodeHistogram>(data.features, data.max_bins);
+    std::unique_ptr<NodeHistogram> large = blank();
     large->subtract(*parent.histogram, *small);
+    spare.push_back(std::move(parent.histogram));
     OpenLeaf left{left_id, parent.depth + 1, std::move(left_rows), left_smaller ? std::move(small) : std::move(large), {}};
     OpenLeaf right{left_id + 1, parent.depth + 1, std::move(right_rows), left_smaller ? std::move(large) : std::move(small), {}};
-    for (OpenLeaf* child : {&left, &right})
-      if (depth_allows(child->depth)) child->split = best_split(*child->histogram, params.split);
-    open.push_back(std::move(left));
-    open.push_back(std::move(right));
+    for (OpenLeaf* child : {&left, &right}) {
+      if (depth_allows(child->depth)) child->split = best_split(*child->histogram, params.split, last_bins);
+      if (child->split.feature < 0) {  // a final leaf: nothing left to split, recycle its memory
+        settle(*child);
+        spare.push_back(std::move(child->histogram));
+        continue;
+      }
+      open.push_back(std::move(*child));
+    }
+  }
+  for (OpenLeaf& leaf : open) {
+    settle(leaf);
+    spare.push_back(std::move(leaf.histogram));  // for the next tree
   }
   return tree;
 }
@@ -143,7 +177,7 @@ double HistogramTree::predict_binned(const BinnedRows& data, size_t r) const {
   const auto missing = static_cast<uint8_t>(data.max_bins);
   while (nodes_[static_cast<size_t>(id)].feature >= 0) {
     const TreeNode& n = nodes_[static_cast<size_t>(id)];
-    const uint8_t b = data.bins[static_cast<size_t>(n.feature) * data.total_rows + r];
+    const uint8_t b = data.bins[r * static_cast<size_t>(data.features) + static_cast<size_t>(n.feature)];
     id = (b == missing ? n.missing_left : b <= n.bin) ? n.left : n.right;
   }
   return nodes_[static_cast<size_t>(id)].value;

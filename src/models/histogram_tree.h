@@ -6,6 +6,7 @@
 // Leaf values are Newton steps, -G / (H + lambda), not yet scaled by a learning rate.
 // Internal to the tree models (src/models); not part of the public API.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -20,10 +21,10 @@ struct TreeParams {
   SplitParams split;
 };
 
-// The training data as the grower sees it: bins column-major (FeatureBinning::transform), the
+// The training data as the grower sees it: bins row-major (FeatureBinning::transform_rows), the
 // current gradients and hessians per row, and the rows the tree is fitted on.
 struct BinnedRows {
-  std::span<const uint8_t> bins;
+  std::span<const uint8_t> bins;  // bins[r * features + f]
   size_t total_rows = 0;
   int features = 0;
   int max_bins = 255;
@@ -42,12 +43,21 @@ struct TreeNode {
   double cover = 0;  // the hessian sum of the node's rows (XGBoost's "cover"; TreeSHAP's weights)
 };
 
+// Memory a grower reuses from tree to tree (histograms), so boosting rounds do not pay page
+// faults for fresh histograms on every split.
+struct GrowScratch {
+  std::vector<std::unique_ptr<NodeHistogram>> spare;
+};
+
 class HistogramTree {
  public:
   // `thresholds` (the binning) give each split its raw-value threshold. `active`: one flag per
   // feature that may be split on (empty = all), for column subsampling.
+  // `leaf_of_row` (empty, or one entry per row of the data): set to the leaf each of `rows`
+  // ends in, so the caller can update its predictions without walking the tree again.
   static HistogramTree grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
-                            const TreeParams& params, int threads, std::span<const uint8_t> active = {});
+                            const TreeParams& params, int threads, std::span<const uint8_t> active = {},
+                            GrowScratch* scratch = nullptr, std::span<int32_t> leaf_of_row = {});
   // A tree from saved nodes (an artifact). Throws ArtifactError unless every split names a feature
   // below `features` and two later nodes, and every node but the root is reached exactly once.
   static HistogramTree from_nodes(std::vector<TreeNode> nodes, int features);

@@ -16,9 +16,9 @@ namespace {
 struct Problem {
   int features = 0, max_bins = 0;
   size_t rows = 0;
-  std::vector<uint8_t> bins;  // column-major
+  std::vector<uint8_t> bins;  // row-major
   std::vector<double> gradients, hessians;
-  uint8_t bin(int f, size_t r) const { return bins[static_cast<size_t>(f) * rows + r]; }
+  uint8_t bin(int f, size_t r) const { return bins[r * static_cast<size_t>(features) + static_cast<size_t>(f)]; }
 };
 
 // Random bins (about one value in `missing_every` missing), gradients and positive hessians.
@@ -28,9 +28,11 @@ Problem random_problem(int features, int max_bins, size_t rows, int missing_ever
   std::uniform_int_distribution<int> bin(0, max_bins - 1), missing(0, missing_every - 1);
   std::normal_distribution<double> gradient(0.0, 1.0);
   std::uniform_real_distribution<double> hessian(0.05, 0.25);
+  p.bins.resize(rows * static_cast<size_t>(features));
   for (int f = 0; f < features; ++f)
     for (size_t r = 0; r < rows; ++r)
-      p.bins.push_back(static_cast<uint8_t>(missing(rng) == 0 ? max_bins : bin(rng)));
+      p.bins[r * static_cast<size_t>(features) + static_cast<size_t>(f)] =
+          static_cast<uint8_t>(missing(rng) == 0 ? max_bins : bin(rng));
   for (size_t r = 0; r < rows; ++r) {
     p.gradients.push_back(gradient(rng));
     p.hessians.push_back(hessian(rng));
@@ -46,7 +48,7 @@ std::vector<uint32_t> every_row(size_t n) {
 
 NodeHistogram build(const Problem& p, const std::vector<uint32_t>& rows, int threads) {
   NodeHistogram h(p.features, p.max_bins);
-  h.build(p.bins, p.rows, p.gradients, p.hessians, rows, threads);
+  h.build(p.bins, p.gradients, p.hessians, rows, threads);
   return h;
 }
 
@@ -73,6 +75,27 @@ TEST(GradientHistogram, SumsEqualADirectCountPerFeatureAndBin) {
         }
     }
   }
+}
+
+// Above two blocks of rows the sums run per block, then add up in block order: the same bits
+// for any thread count, and the direct sums up to rounding.
+TEST(GradientHistogram, BlockedSumsDoNotDependOnTheThreadCount) {
+  const Problem p = random_problem(3, 16, 50000, 5, 13);
+  const std::vector<uint32_t> rows = every_row(p.rows);
+  const NodeHistogram one = build(p, rows, 1), two = build(p, rows, 2);
+  for (int f = 0; f < p.features; ++f)
+    for (int b = 0; b <= p.max_bins; ++b) {
+      const BinStats x = one.feature(f)[static_cast<size_t>(b)], y = two.feature(f)[static_cast<size_t>(b)];
+      ASSERT_EQ(x.gradient, y.gradient);
+      ASSERT_EQ(x.hessian, y.hessian);
+      ASSERT_EQ(x.count, y.count);
+      BinStats want;
+      for (const uint32_t r : rows)
+        if (p.bin(f, r) == b) want.gradient += p.gradients[r], want.hessian += p.hessians[r], ++want.count;
+      EXPECT_EQ(x.count, want.count);
+      EXPECT_NEAR(x.gradient, want.gradient, 1e-9);
+      EXPECT_NEAR(x.hessian, want.hessian, 1e-9);
+    }
 }
 
 TEST(GradientHistogram, ParentMinusOneChildIsTheOtherChild) {

@@ -45,7 +45,7 @@ Data make_data(Eigen::Index rows, Eigen::Index cols, int max_bins, uint32_t seed
     d.hessians.push_back(0.25 + 0.05 * std::abs(normal(rng)));
   }
   d.binning = FeatureBinning::fit(d.X, {.max_bins = max_bins});
-  d.bins = d.binning.transform(d.X);
+  d.bins = d.binning.transform_rows(d.X);
   return d;
 }
 
@@ -85,7 +85,7 @@ TEST(HistogramTree, LeavesAreNewtonStepsAndSplitsAreEachNodesBest) {
         node_rows[static_cast<size_t>(id)].push_back(r);
         const TreeNode& n = tree.nodes()[static_cast<size_t>(id)];
         if (n.feature < 0) break;
-        const uint8_t b = view.bins[static_cast<size_t>(n.feature) * view.total_rows + r];
+        const uint8_t b = view.bins[r * static_cast<size_t>(view.features) + static_cast<size_t>(n.feature)];
         id = (b == view.max_bins ? n.missing_left : b <= n.bin) ? n.left : n.right;
       }
     }
@@ -103,7 +103,7 @@ TEST(HistogramTree, LeavesAreNewtonStepsAndSplitsAreEachNodesBest) {
         continue;
       }
       NodeHistogram fresh(view.features, view.max_bins);
-      fresh.build(view.bins, view.total_rows, view.gradients, view.hessians, mine, 1);
+      fresh.build(view.bins, view.gradients, view.hessians, mine, 1);
       const SplitCandidate best = best_split(fresh, c.params.split);
       EXPECT_NEAR(n.gain, best.gain, 1e-9 * best.gain) << "node " << id;
       EXPECT_GT(n.gain, 0);
@@ -124,7 +124,7 @@ TEST(HistogramTree, TwoLevelsSeparateAnXorPattern) {
   X << -1, -1, -1, -1, -1, -1, -1, 1, 1, -1, 1, -1, 1, 1, 1, 1, 1, 1, 1, 1;
   std::vector<double> g{-1, -1, -1, 1, 1, 1, -1, -1, -1, -1}, h(10, 1.0);
   const FeatureBinning binning = FeatureBinning::fit(X);
-  const std::vector<uint8_t> bins = binning.transform(X);
+  const std::vector<uint8_t> bins = binning.transform_rows(X);
   const BinnedRows view{bins, 10, 2, binning.max_bins(), g, h};
   std::vector<uint32_t> rows(10);
   for (uint32_t i = 0; i < 10; ++i) rows[i] = i;
