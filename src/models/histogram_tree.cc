@@ -1,6 +1,7 @@
 // Leaf-wise growth of one histogram tree (histogram_tree.h).
 #include "models/histogram_tree.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -21,6 +22,37 @@ struct OpenLeaf {
 };
 
 double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.hessian + lambda); }
+
+// Splits `rows` into the rows going left and right, each in their original order. Large nodes
+// are split in fixed blocks on up to `threads` threads (count, then place), which gives the
+// same order as one pass.
+template <class GoesLeft>
+void partition_rows(std::span<const uint32_t> rows, std::vector<uint32_t>& left, std::vector<uint32_t>& right,
+                    int threads, GoesLeft goes_left) {
+  constexpr size_t kBlock = 16384;
+  const size_t blocks = (rows.size() + kBlock - 1) / kBlock;
+  if (blocks < 4 || threads <= 1) {
+    for (const uint32_t r : rows) (goes_left(r) ? left : right).push_back(r);
+    return;
+  }
+  std::vector<uint8_t> side(rows.size());
+  std::vector<size_t> lefts(blocks + 1, 0);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t b = 0; b < blocks; ++b) {
+    size_t count = 0;
+    for (size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) count += side[i] = goes_left(rows[i]);
+    lefts[b + 1] = count;
+  }
+  for (size_t b = 0; b < blocks; ++b) lefts[b + 1] += lefts[b];
+  left.resize(lefts[blocks]);
+  right.resize(rows.size() - lefts[blocks]);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (size_t b = 0; b < blocks; ++b) {
+    size_t l = lefts[b], r = b * kBlock - lefts[b];
+    for (size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i)
+      (side[i] ? left[l++] : right[r++]) = rows[i];
+  }
+}
 
 }  // namespace
 
@@ -86,11 +118,10 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     const uint8_t* column = data.bins.data() + s.feature;
     const auto stride = static_cast<size_t>(data.features);
     const auto missing = static_cast<uint8_t>(data.max_bins);
-    for (const uint32_t r : parent.rows) {
+    partition_rows(parent.rows, left_rows, right_rows, threads, [&](uint32_t r) {
       const uint8_t b = column[r * stride];
-      const bool left = b == missing ? s.missing_left : b <= s.bin;
-      (left ? left_rows : right_rows).push_back(r);
-    }
+      return b == missing ? s.missing_left : b <= s.bin;
+    });
     const std::vector<double>& t = binning.thresholds(s.feature);
     TreeNode& node = tree.nodes_[static_cast<size_t>(parent.node)];
     node.feature = s.feature;

@@ -106,6 +106,16 @@ TEST(GradientBoosting, ScoresDoNotDependOnTheThreadCountAndTheLossFalls) {
   const Eigen::VectorXd a = one.decision_function(s.test_X), b = two.decision_function(s.test_X);
   for (Eigen::Index r = 0; r < a.size(); ++r) ASSERT_EQ(a[r], b[r]) << "row " << r;
   EXPECT_EQ(one.training_loss(), two.training_loss());
+  {  // 66k training rows: the histogram sums and the row partition run in parallel blocks
+    const Split big = load_split("smtp.csv");
+    BoostingParams q = matching_params();
+    q.rounds = 10;
+    GradientBoosting x, y;
+    x.fit(big.train_X, big.train_y, {}, q, 1);
+    y.fit(big.train_X, big.train_y, {}, q, 2);
+    const Eigen::VectorXd c = x.decision_function(big.test_X, 1), d = y.decision_function(big.test_X, 2);
+    for (Eigen::Index r = 0; r < c.size(); ++r) ASSERT_EQ(c[r], d[r]) << "smtp row " << r;
+  }
   double previous = 1e300;
   for (int rounds = 1; rounds <= 20; ++rounds) {  // each round lowers the training loss
     p.rounds = rounds;
