@@ -25,43 +25,49 @@ BinStats minus(const BinStats& a, const BinStats& b) {
 
 }  // namespace
 
-NodeHistogram::NodeHistogram(int features, int max_bins, bool counts)
+NodeHistogram::NodeHistogram(int features, int max_bins, bool counts, std::span<const int> value_bins)
     : features_(features), max_bins_(max_bins), counts_(counts) {
-  if (features < 1 || max_bins < 2 || max_bins > 255)
+  if (features < 1 || max_bins < 2 || max_bins > 255 ||
+      (!value_bins.empty() && value_bins.size() != static_cast<size_t>(features)))
     throw Error(ErrorKind::kInternal, "histogram: needs at least one feature and 2..255 bins");
-  stats_.resize(static_cast<size_t>(features) * feature_stride());
+  size_t next = 0;
+  for (size_t f = 0; f < static_cast<size_t>(features); ++f) {
+    const int values = value_bins.empty() ? max_bins : std::clamp(value_bins[f], 1, max_bins);
+    slots_.push_back(static_cast<uint32_t>(values) + 1);
+    offset_.push_back(next);
+    // One unused bin after each feature. Without it 256 bins of 24 bytes put every other
+    // feature a multiple of 4 KiB apart, and the processor's store-to-load check, which
+    // compares only the low 12 address bits, stalls loads behind unrelated stores ("4K
+    // aliasing"): measured 2.0 ns per cell against 0.6 ns with the padding.
+    next += slots_.back() + 1;
+  }
+  stats_.resize(next);
 }
 
 namespace {
 
-// Adds rows `rows` of the binned matrix into `out` (features x stride bins), for the features
-// in `used` (ascending).
-void accumulate(BinStats* out, size_t stride, std::span<const uint8_t> bins, size_t features,
-                std::span<const double> gradients, std::span<const double> hessians, std::span<const uint32_t> rows,
-                std::span<const uint32_t> used, bool counts) {
-  if (used.empty()) return;
-  const bool contiguous = used.back() - used.front() == used.size() - 1;
-  const size_t first = used.front(), count = used.size();
+// Adds rows `rows` of the binned matrix into `out`, for the features in `used`; feature f's
+// bin b goes to out[offset[f] + b], its missing code to its last slot.
+void accumulate(BinStats* out, std::span<const size_t> offset, std::span<const uint32_t> slots, uint8_t missing,
+                std::span<const uint8_t> bins, size_t features, std::span<const double> gradients,
+                std::span<const double> hessians, std::span<const uint32_t> rows, std::span<const uint32_t> used,
+                bool counts) {
   for (const uint32_t r : rows) {
     const uint8_t* row = bins.data() + static_cast<size_t>(r) * features;
     const double gradient = gradients[r], hessian = hessians[r];
-    if (contiguous && !counts) {  // the common case: one 16-byte add per feature
-      BinStats* o = out + first * stride;
-      const uint8_t* b = row + first;
-      const Pair add = {gradient, hessian};
-      for (size_t k = 0; k < count; ++k, o += stride) {
-        BinStats& s = o[b[k]];
+    const Pair add = {gradient, hessian};
+    for (const uint32_t f : used) {
+      const uint8_t b = row[f];
+      BinStats& s = out[offset[f] + (b == missing ? slots[f] - 1 : b)];
+      if (counts) {
+        s.gradient += gradient;
+        s.hessian += hessian;
+        ++s.count;
+      } else {  // one 16-byte add
         Pair sum;
         std::memcpy(&sum, static_cast<const void*>(&s), sizeof sum);  // gradient and hessian, adjacent
         sum += add;
         std::memcpy(static_cast<void*>(&s), &sum, sizeof sum);
-      }
-    } else {
-      for (const uint32_t f : used) {
-        BinStats& s = out[f * stride + row[f]];
-        s.gradient += gradient;
-        s.hessian += hessian;
-        s.count += counts;
       }
     }
   }
@@ -81,14 +87,18 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
   std::vector<uint32_t> used;  // the active features
   for (size_t f = 0; f < features; ++f)
     if (this->active(static_cast<int>(f))) used.push_back(static_cast<uint32_t>(f));
-  const size_t stride = feature_stride();
+  const auto missing = static_cast<uint8_t>(max_bins_);
+  const auto sum_into = [&](BinStats* out, std::span<const uint32_t> part) {
+    if (counts_) accumulate(out, offset_, slots_, missing, bins, features, gradients, hessians, part, used, true);
+    else accumulate(out, offset_, slots_, missing, bins, features, gradients, hessians, part, used, false);
+  };
   // Large nodes: fixed blocks of rows, each summed into its own histogram (the first into this
   // one), then added up in block order. The blocks do not depend on the thread count, so
   // neither do the sums. Each row's bins and gradients are read once, by one thread.
   constexpr size_t kBlock = 16384;
   const size_t blocks = (rows.size() + kBlock - 1) / kBlock;
   if (blocks < 2) {
-    accumulate(stats_.data(), stride, bins, features, gradients, hessians, rows, used, counts_);
+    sum_into(stats_.data(), rows);
     return;
   }
   const size_t size = stats_.size();
@@ -97,9 +107,8 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
   {
 #pragma omp for schedule(dynamic, 1)
     for (size_t b = 0; b < blocks; ++b) {
-      BinStats* out = b == 0 ? stats_.data() : partial_.data() + (b - 1) * size;
       const size_t begin = b * kBlock, end = std::min(rows.size(), begin + kBlock);
-      accumulate(out, stride, bins, features, gradients, hessians, rows.subspan(begin, end - begin), used, counts_);
+      sum_into(b == 0 ? stats_.data() : partial_.data() + (b - 1) * size, rows.subspan(begin, end - begin));
     }
 #pragma omp for schedule(static)
     for (size_t i = 0; i < size; ++i)
@@ -108,11 +117,10 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
 }
 
 void NodeHistogram::subtract(const NodeHistogram& parent, const NodeHistogram& sibling) {
-  if (parent.stats_.size() != stats_.size() || sibling.stats_.size() != stats_.size())
+  if (!same_shape(parent) || !same_shape(sibling))
     throw Error(ErrorKind::kInternal, "histogram: subtracting histograms of different shapes");
   for (size_t i = 0; i < stats_.size(); ++i) stats_[i] = minus(parent.stats_[i], sibling.stats_[i]);
   active_ = parent.active_;
-  counts_ = parent.counts_;
 }
 
 BinStats NodeHistogram::totals() const {
@@ -135,12 +143,12 @@ void improve_split(std::span<const BinStats> bins, int feature, const BinStats& 
   const auto valid = [&](const BinStats& s) {
     return s.count >= min_rows && s.hessian >= params.min_child_weight && (counted || s.hessian > 0);
   };
-  const int last = static_cast<int>(bins.size()) - 2;  // bins 0..last hold values; the last one is missing
+  const int values = static_cast<int>(bins.size()) - 1;  // value bins, then the missing bin
   const BinStats& missing = bins.back();
   // With no missing values, sending them left gives the same sums, so never a strictly better gain.
   const bool any_missing = missing.count != 0 || missing.gradient != 0 || missing.hessian != 0;
   BinStats left_values;
-  for (int b = std::max(0, first_bin); b < last && b <= last_bin; ++b) {
+  for (int b = std::max(0, first_bin); b < values && b <= last_bin; ++b) {
     left_values = plus(left_values, bins[static_cast<size_t>(b)]);
     for (const bool missing_left : {false, true}) {
       if (missing_left && !any_missing) break;
@@ -154,13 +162,11 @@ void improve_split(std::span<const BinStats> bins, int feature, const BinStats& 
   }
 }
 
-SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params, std::span<const int> last_bins) {
+SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params) {
   const BinStats total = histogram.totals();
   SplitCandidate best;
   for (int f = 0; f < histogram.features(); ++f)
-    if (histogram.active(f))
-      improve_split(histogram.feature(f), f, total, params, best, histogram.counted(), 0,
-                    last_bins.empty() ? std::numeric_limits<int>::max() : last_bins[static_cast<size_t>(f)]);
+    if (histogram.active(f)) improve_split(histogram.feature(f), f, total, params, best, histogram.counted());
   return best;
 }
 

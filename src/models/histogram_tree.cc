@@ -67,13 +67,14 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
   const auto depth_allows = [&](int depth) { return params.max_depth == 0 || depth < params.max_depth; };
   // Histograms are recycled: a fresh one per node costs page faults on every split.
   const bool counts = needs_counts(params.split);
+  std::vector<int> value_bins(static_cast<size_t>(data.features));
+  for (int f = 0; f < data.features; ++f) value_bins[static_cast<size_t>(f)] = static_cast<int>(binning.thresholds(f).size()) + 1;
+  const NodeHistogram shape(data.features, data.max_bins, counts, value_bins);
   GrowScratch local;
   std::vector<std::unique_ptr<NodeHistogram>>& spare = (scratch ? *scratch : local).spare;
   const auto blank = [&] {
-    while (!spare.empty() && (spare.back()->features() != data.features || spare.back()->max_bins() != data.max_bins ||
-                              spare.back()->counted() != counts))
-      spare.pop_back();  // another shape: not reusable
-    if (spare.empty()) return std::make_unique<NodeHistogram>(data.features, data.max_bins, counts);
+    while (!spare.empty() && !spare.back()->same_shape(shape)) spare.pop_back();  // not reusable
+    if (spare.empty()) return std::make_unique<NodeHistogram>(shape);
     std::unique_ptr<NodeHistogram> h = std::move(spare.back());
     spare.pop_back();
     return h;
@@ -82,8 +83,6 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     if (!leaf_of_row.empty())
       for (const uint32_t r : leaf.rows) leaf_of_row[r] = leaf.node;
   };
-  std::vector<int> last_bins(static_cast<size_t>(data.features));
-  for (int f = 0; f < data.features; ++f) last_bins[static_cast<size_t>(f)] = static_cast<int>(binning.thresholds(f).size());
   const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
     std::unique_ptr<NodeHistogram> h = blank();
     h->build(data.bins, data.gradients, data.hessians, leaf_rows, threads, active);
@@ -99,7 +98,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     const BinStats totals = root.histogram->totals();
     tree.nodes_.push_back({.value = leaf_value(totals, lambda), .rows = static_cast<uint32_t>(rows.size()),
                            .cover = totals.hessian});
-    root.split = depth_allows(0) ? best_split(*root.histogram, params.split, last_bins) : SplitCandidate{};
+    root.split = depth_allows(0) ? best_split(*root.histogram, params.split) : SplitCandidate{};
     open.push_back(std::move(root));
   }
   int leaves = 1;
@@ -128,7 +127,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     node.bin = static_cast<uint8_t>(s.bin);
     node.missing_left = s.missing_left;
     node.threshold = static_cast<size_t>(s.bin) < t.size() ? t[static_cast<size_t>(s.bin)]
-                                                           : std::numeric_limits<double>::infinity();
+                                                           : std::numeric_limits<double>::infinity();  // all values left
     node.gain = s.gain;
     node.left = static_cast<int>(tree.nodes_.size());
     node.right = node.left + 1;
@@ -148,7 +147,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     OpenLeaf left{left_id, parent.depth + 1, std::move(left_rows), left_smaller ? std::move(small) : std::move(large), {}};
     OpenLeaf right{left_id + 1, parent.depth + 1, std::move(right_rows), left_smaller ? std::move(large) : std::move(small), {}};
     for (OpenLeaf* child : {&left, &right}) {
-      if (depth_allows(child->depth)) child->split = best_split(*child->histogram, params.split, last_bins);
+      if (depth_allows(child->depth)) child->split = best_split(*child->histogram, params.split);
       if (child->split.feature < 0) {  // a final leaf: nothing left to split, recycle its memory
         settle(*child);
         spare.push_back(std::move(child->histogram));

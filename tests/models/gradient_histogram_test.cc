@@ -126,7 +126,7 @@ Reference brute_force(const Problem& p, const std::vector<uint32_t>& rows, const
   gains->assign(static_cast<size_t>(p.features),
                 std::vector<std::vector<double>>(static_cast<size_t>(p.max_bins), std::vector<double>(2, -1)));
   for (int f = 0; f < p.features; ++f)
-    for (int b = 0; b + 1 < p.max_bins; ++b)
+    for (int b = 0; b < p.max_bins; ++b)  // b = max_bins - 1: every value left, missing right
       for (const int missing_left : {0, 1}) {
         BinStats left, right;
         for (const uint32_t r : rows) {
