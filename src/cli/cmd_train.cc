@@ -8,6 +8,7 @@
 #include "cli/train_summary.h"
 #include "fraudkit/artifact.h"
 #include "fraudkit/error.h"
+#include "fraudkit/model_selection.h"
 #include "fraudkit/sampler.h"
 #include "fraudkit/training.h"
 
@@ -19,7 +20,8 @@ struct TrainFlags {
   DataFlags data;
   ReportFlags report;
   std::string model = "logistic_regression";
-  std::vector<std::string> params;  // NAME=VALUE model hyperparameters
+  std::string models;               // model selection: candidate list, e.g. logreg,gbdt,rf
+  std::vector<std::string> params;  // NAME=VALUE model hyperparameters (LABEL.NAME with --models)
   std::string sampler;              // optional resampler fitted inside the training split
   std::vector<std::string> sampler_params;
   std::string class_weight = "none";
@@ -57,8 +59,15 @@ CommandRunner register_train(CLI::App& root) {
   std::string models_help = "model type; known:";
   for (const ClassifierInfo& c : registered_classifiers())
     models_help += "\n  " + c.name + ": " + c.description + "\n" + c.params_help;
-  cmd->add_option("--model", f->model, models_help)->capture_default_str();
-  cmd->add_option("--param", f->params, "model hyperparameter NAME=VALUE (repeatable), e.g. --param C=0.5");
+  CLI::Option* model = cmd->add_option("--model", f->model, models_help)->capture_default_str();
+  std::string candidates_help =
+      "train several candidates, rank them by validation AP (ties: F-beta), ship the best; comma-separated:";
+  for (const auto& [label, what] : candidate_aliases()) candidates_help += "\n  " + label + ": " + what;
+  candidates_help += "\n  or any --model name";
+  cmd->add_option("--models", f->models, candidates_help)->excludes(model);
+  cmd->add_option("--param", f->params,
+                  "model hyperparameter NAME=VALUE (repeatable), e.g. --param C=0.5; with --models "
+                  "LABEL.NAME=VALUE, e.g. --param gbdt.rounds=300");
   std::string samplers_help = "resampler applied to the training split only (never to validation or test); known:";
   for (const SamplerInfo& x : registered_samplers()) samplers_help += "\n  " + x.name + ": " + x.description;
   cmd->add_option("--sampler", f->sampler, samplers_help);
@@ -92,14 +101,20 @@ CommandRunner register_train(CLI::App& root) {
     o.report_beta = o.policy.kind == ThresholdPolicyKind::kFbeta ? o.policy.beta : f->report.beta;
     o.cost = f->report.cost_matrix();
     o.review_k = f->report.k;
-    // Validate the model name and parameters before reading a possibly large file.
-    make_classifier(o.model, o.model_params);
-    if (!o.sampler.empty()) make_sampler(o.sampler, o.sampler_params);
+    // Validate the model names and parameters before reading a possibly large file.
+    std::vector<Candidate> candidates;
+    if (!f->models.empty()) {
+      o.model_params = nlohmann::json::object();
+      candidates = parse_candidates(f->models, o, parse_name_values(f->params, "--param"));
+    } else {
+      make_classifier(o.model, o.model_params);
+      if (!o.sampler.empty()) make_sampler(o.sampler, o.sampler_params);
+    }
 
     RunContext ctx = make_context(f->seed);
     ctx.report("reading " + f->data.path);
     const CsvData csv = read_csv(f->data.path, f->data.csv_options());
-    TrainOutcome result = train_model(csv.data, o, ctx);
+    TrainOutcome result = candidates.empty() ? train_model(csv.data, o, ctx) : select_model(csv.data, candidates, ctx);
     end_progress();
 
     const std::string report_path = f->report_path.empty() ? f->out + ".report.json" : f->report_path;
@@ -108,6 +123,7 @@ CommandRunner register_train(CLI::App& root) {
     if (f->json) {
       std::cout << result.report.dump() << "\n";
     } else {
+      if (result.report.contains("selection")) print_selection_table(std::cout, result.report.at("selection"));
       print_train_summary(std::cout, result.report);
       std::cout << "\nmodel written to " << f->out << ", report to " << report_path << "\n";
     }

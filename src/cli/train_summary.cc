@@ -2,6 +2,7 @@
 
 #include <iomanip>
 #include <ostream>
+#include <sstream>
 
 #include "cli/cli_common.h"
 
@@ -48,6 +49,35 @@ void print_train_summary(std::ostream& out, const nlohmann::json& r) {
         << "(encoded as all zeros)\n";
   out << "\n";
   print_metrics_table(out, {{"validation", r.at("validation")}, {"test (frozen threshold)", r.at("test")}});
+}
+
+void print_selection_table(std::ostream& out, const nlohmann::json& selection) {
+  const nlohmann::json& rows = selection.at("candidates");
+  const auto number = [](const nlohmann::json& v, int digits) {
+    std::ostringstream s;
+    if (v.is_null()) s << "-";
+    else s << std::fixed << std::setprecision(digits) << v.get<double>();
+    return s.str();
+  };
+  const double beta = rows.empty() ? 1.0 : rows.front().at("validation").at("beta").get<double>();
+  std::ostringstream fbeta;
+  fbeta << "F" << beta;
+  out << "model selection: " << rows.size() << " candidates, ranked by " << selection.at("ranked_by").get<std::string>()
+      << "\n";
+  out << std::left << std::setw(5) << "rank" << std::setw(18) << "candidate" << std::right << std::setw(9) << "val AP"
+      << std::setw(9) << "ROC-AUC" << std::setw(8) << "MCC" << std::setw(8) << fbeta.str() << std::setw(11)
+      << "threshold" << std::setw(9) << "fit s" << std::setw(10) << "us/row" << std::setw(10) << "test AP" << "\n";
+  for (const nlohmann::json& r : rows) {
+    const nlohmann::json& v = r.at("validation");
+    out << std::left << std::setw(5) << r.at("rank").get<int>() << std::setw(18) << r.at("label").get<std::string>()
+        << std::right << std::setw(9) << number(v.at("average_precision"), 4) << std::setw(9)
+        << number(v.at("roc_auc"), 4) << std::setw(8) << number(v.at("mcc"), 4) << std::setw(8)
+        << number(v.at("f_beta"), 4) << std::setw(11) << number(r.at("threshold"), 6) << std::setw(9)
+        << number(r.at("fit_seconds"), 3) << std::setw(10) << number(r.at("scoring_us_per_row"), 3) << std::setw(10)
+        << number(r.at("test_not_used_for_the_choice").at("average_precision"), 4)
+        << (r.at("label") == selection.at("winner") ? "  <- shipped" : "") << "\n";
+  }
+  out << "(test AP is shown for information: the test part was scored once per candidate and not used to choose)\n\n";
 }
 
 }  // namespace fraudkit::cli

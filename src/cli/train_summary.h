@@ -8,5 +8,7 @@ namespace fraudkit::cli {
 
 // Data and split sizes, the fit, the threshold decision, then validation vs test metrics.
 void print_train_summary(std::ostream& out, const nlohmann::json& report);
+// The candidates of `train --models`, in rank order, the shipped one marked.
+void print_selection_table(std::ostream& out, const nlohmann::json& selection);
 
 }  // namespace fraudkit::cli

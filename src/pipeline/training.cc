@@ -1,5 +1,6 @@
 #include "fraudkit/training.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -117,7 +118,10 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
 
   ctx.report("tuning the threshold on validation");
   ctx.audit("threshold", split.validation, &X_val);
+  const auto ts = std::chrono::steady_clock::now();
   const Eigen::VectorXd p_val = model.classifier->predict_proba(X_val);
+  const double scoring_us_per_row = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - ts).count() /
+                                    static_cast<double>(std::max<Eigen::Index>(1, X_val.rows()));
   const std::vector<double> s_val(p_val.data(), p_val.data() + p_val.size());
   const ThresholdChoice choice = choose_threshold(options.policy, y_val, s_val);
   model.threshold = choice.threshold;
@@ -165,6 +169,7 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
                  {"params", model.classifier->params_to_json()},
                  {"class_weight", options.class_weight.spec()},
                  {"fit_seconds", fit_seconds},
+                 {"scoring_us_per_row", scoring_us_per_row},  // batch scoring of the validation part
                  {"fit_report", model.classifier->fit_report()}}},
       {"threshold", threshold_json},
       {"validation", all_metrics(y_val, s_val, metric_options(options, choice.threshold, y_val.size()))},
