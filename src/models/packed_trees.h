@@ -6,9 +6,8 @@
 // then proceed side by side and the processor overlaps their memory loads instead of
 // stalling on one walk's mispredicted branches.
 // - A batch is scored in blocks of 64 rows copied to row-major order; each tree is walked by
-//   the block's 64 rows while its nodes are in cache: in lockstep when the rows' paths are
-//   about as long as the tree is deep (isolation trees), otherwise each row to its own leaf
-//   (boosting and forest trees on fraud data, where most rows leave after a step or two).
+//   the block's 64 rows while its nodes are in cache: together, without branches, for as many
+//   steps as 90% of the training rows needed, then each remaining row alone to its leaf.
 // - A single row walks 16 trees together.
 // The sum per row is start + scale * leaf_1 + scale * leaf_2 + ... in tree order, the same
 // operations as a plain loop over the trees, so scores do not change with the packing, the
@@ -50,7 +49,7 @@ class PackedTrees {
     const uint32_t right = static_cast<uint32_t>(!(v <= node.threshold)) & ~(static_cast<uint32_t>(v != v) & missing_left);
     return (node.left_missing & 0x7fffffffu) + right;
   }
-  // A walk from `root` to the leaf the row reaches, stopping there.
+  // A walk from node n to the leaf the row reaches, stopping there.
   uint32_t walk(uint32_t n, const double* row) const {
     for (;;) {
       const Node& node = nodes_[n];
@@ -65,7 +64,7 @@ class PackedTrees {
   std::vector<double> values_;  // per node; the leaf value in leaves
   std::vector<uint32_t> roots_;
   std::vector<uint32_t> depths_;  // per tree: steps from the root to its deepest leaf
-  std::vector<uint8_t> lockstep_;  // per tree: batch rows walk it in lockstep (paths near the depth)
+  std::vector<uint32_t> steps_;   // per tree: steps batch rows take together before walking alone
 };
 
 }  // namespace fraudkit::models

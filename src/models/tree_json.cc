@@ -12,7 +12,8 @@ namespace fraudkit::models {
 nlohmann::json tree_to_json(const std::vector<TreeNode>& nodes) {
   nlohmann::json feature = nlohmann::json::array(), threshold = nlohmann::json::array(),
                  missing_left = nlohmann::json::array(), left = nlohmann::json::array(),
-                 right = nlohmann::json::array(), value = nlohmann::json::array(), cover = nlohmann::json::array();
+                 right = nlohmann::json::array(), value = nlohmann::json::array(), cover = nlohmann::json::array(),
+                 rows = nlohmann::json::array();
   for (const TreeNode& n : nodes) {
     feature.push_back(n.feature);
     threshold.push_back(std::isfinite(n.threshold) ? nlohmann::json(n.threshold) : nlohmann::json(nullptr));
@@ -21,9 +22,11 @@ nlohmann::json tree_to_json(const std::vector<TreeNode>& nodes) {
     right.push_back(n.right);
     value.push_back(n.value);
     cover.push_back(n.cover);
+    rows.push_back(n.rows);
   }
   return {{"feature", feature}, {"threshold", threshold}, {"missing_left", missing_left}, {"left", left},
-          {"right", right},     {"value", value},         {"cover", cover}};
+          {"right", right},     {"value", value},         {"cover", cover},
+          {"rows", rows}};
 }
 
 std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
@@ -37,6 +40,9 @@ std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
       throw ArtifactError(std::string("tree: the saved '") + name + "' array has " + std::to_string(j.at(name).size()) +
                       " entries; expected " + std::to_string(count));
   }
+  // Training row counts per node (they guide the scoring layout) were added after the first
+  // artifacts; without them the layout falls back to the cover.
+  const bool has_rows = j.contains("rows") && j.at("rows").is_array() && j.at("rows").size() == count;
   std::vector<TreeNode> nodes(count);
   for (size_t i = 0; i < count; ++i) {
     TreeNode& n = nodes[i];
@@ -48,6 +54,7 @@ std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
     n.right = j["right"][i].get<int>();
     n.value = j["value"][i].get<double>();
     n.cover = j["cover"][i].get<double>();
+    if (has_rows) n.rows = j["rows"][i].get<uint32_t>();
     if (std::isnan(n.threshold) || !std::isfinite(n.value))
       throw ArtifactError("tree: node " + std::to_string(i) + " has a NaN threshold or a non-finite value");
   }

@@ -1,6 +1,6 @@
 #pragma once
 // One tree's nodes as artifact JSON: parallel arrays (feature, threshold, missing_left, left,
-// right, value, cover) rather than one object per node, which keeps a 200-tree model's file
+// right, value, cover, rows) rather than one object per node, which keeps a 200-tree model's file
 // and parse time small. An infinite threshold (a split above the last bin edge) is saved as
 // null, since JSON has no infinity. Doubles round-trip exactly (shortest round-trip text).
 #include <vector>
