@@ -6,6 +6,7 @@
 #include "models/boosting_classifier.h"
 #include "models/forest_classifier.h"
 #include "models/isolation_classifier.h"
+#include "models/lof_classifier.h"
 #include "models/logistic_classifier.h"
 
 namespace fraudkit {
@@ -73,6 +74,17 @@ const std::vector<Entry>& entries() {
          return std::make_unique<IsolationClassifier>(
              saved_params<models::IsolationParams>(params, models::isolation_param_table(), "isolation_forest"),
              models::IsolationForest::from_json(state));
+       }},
+      {"local_outlier_factor", "local outlier factor, novelty mode, unsupervised (scikit-learn LocalOutlierFactor)",
+       [] { return params_help(models::lof_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<LofClassifier>(
+             params_from_json<models::LofParams>(params, models::lof_param_table(), "local_outlier_factor"));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<LofClassifier>(
+             saved_params<models::LofParams>(params, models::lof_param_table(), "local_outlier_factor"),
+             models::LocalOutlierFactor::from_json(state));
        }},
   };
   return table;

@@ -29,6 +29,7 @@ constexpr Alias kAliases[] = {
     {"rf", "random_forest", "", "", "random forest"},
     {"rf_balanced", "random_forest", "balanced", "", "random forest, balanced class weights"},
     {"iforest", "isolation_forest", "", "", "isolation forest (unsupervised anomaly score)"},
+    {"lof", "local_outlier_factor", "", "", "local outlier factor, novelty mode (unsupervised)"},
 };
 
 }  // namespace
