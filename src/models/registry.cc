@@ -3,6 +3,7 @@
 
 #include "fraudkit/classifier.h"
 #include "fraudkit/error.h"
+#include "models/autoencoder_classifier.h"
 #include "models/boosting_classifier.h"
 #include "models/forest_classifier.h"
 #include "models/isolation_classifier.h"
@@ -85,6 +86,17 @@ const std::vector<Entry>& entries() {
          return std::make_unique<LofClassifier>(
              saved_params<models::LofParams>(params, models::lof_param_table(), "local_outlier_factor"),
              models::LocalOutlierFactor::from_json(state));
+       }},
+      {"autoencoder", "dense autoencoder, reconstruction error as the anomaly score (16-8-16, Adam)",
+       [] { return params_help(models::autoencoder_param_table()); },
+       [](const nlohmann::json& params) -> std::unique_ptr<Classifier> {
+         return std::make_unique<AutoencoderClassifier>(
+             params_from_json<models::AutoencoderParams>(params, models::autoencoder_param_table(), "autoencoder"));
+       },
+       [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
+         return std::make_unique<AutoencoderClassifier>(
+             saved_params<models::AutoencoderParams>(params, models::autoencoder_param_table(), "autoencoder"),
+             models::Autoencoder::from_json(state));
        }},
   };
   return table;

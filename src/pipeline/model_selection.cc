@@ -30,6 +30,7 @@ constexpr Alias kAliases[] = {
     {"rf_balanced", "random_forest", "balanced", "", "random forest, balanced class weights"},
     {"iforest", "isolation_forest", "", "", "isolation forest (unsupervised anomaly score)"},
     {"lof", "local_outlier_factor", "", "", "local outlier factor, novelty mode (unsupervised)"},
+    {"autoencoder", "autoencoder", "", "", "dense autoencoder fitted on the label-0 rows, reconstruction error"},
 };
 
 }  // namespace
