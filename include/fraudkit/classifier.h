@@ -27,6 +27,13 @@ class Classifier {
   virtual nlohmann::json state_to_json() const = 0;
   // What the fit did (iterations, convergence, ...), for reports.
   virtual nlohmann::json fit_report() const = 0;
+  // Per row, each feature's contribution to the raw score, then a last column with the
+  // baseline: the row's raw score is their sum. Raw score = contribution_scale(): "log-odds"
+  // for logistic regression (coefficient x standardised value) and gradient boosting
+  // (TreeSHAP), "probability" for random forest (TreeSHAP). Models without explanations
+  // throw UsageError.
+  virtual Eigen::MatrixXd contributions(const Eigen::MatrixXd& X) const;
+  virtual std::string contribution_scale() const { return ""; }
 };
 
 struct ClassifierInfo {

@@ -16,6 +16,12 @@
 
 namespace fraudkit {
 
+// One reason code: a (preprocessed) feature and its contribution to the row's raw score.
+struct Reason {
+  std::string feature;  // output feature name, e.g. "amount" or "merchant_category=online"
+  double contribution = 0;
+};
+
 struct Model {
   Preprocessor preprocess;
   std::unique_ptr<Classifier> classifier;
@@ -28,6 +34,9 @@ struct Model {
   // Scores `rows` of `data` (columns matched by name). stats: preprocessing surprises.
   std::vector<double> score(const Dataset& data, std::span<const uint32_t> rows,
                             TransformStats* stats = nullptr) const;
+  // The top_k features of each row by |contribution| to its raw score, largest first (ties:
+  // feature order). Throws UsageError when the classifier has no explanations.
+  std::vector<std::vector<Reason>> explain(const Dataset& data, std::span<const uint32_t> rows, int top_k) const;
   // CSV options to read new data the way the model was trained: categorical columns declared
   // as such, the training target column (if present in the file) and its positive label.
   CsvOptions csv_options(bool with_target) const;

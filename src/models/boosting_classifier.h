@@ -5,6 +5,7 @@
 
 #include "fraudkit/classifier.h"
 #include "models/gradient_boosting.h"
+#include "models/tree_shap.h"
 
 namespace fraudkit {
 
@@ -37,6 +38,11 @@ class BoostingClassifier final : public Classifier {
     }
     return r;
   }
+  Eigen::MatrixXd contributions(const Eigen::MatrixXd& X) const override {
+    if (X.cols() != model_.features()) return model_.decision_function(X);  // throws the column-count error
+    return models::ensemble_contributions(model_.trees(), X, model_.base_margin(), model_.learning_rate(), threads());
+  }
+  std::string contribution_scale() const override { return "log-odds"; }
   const models::GradientBoosting& model() const { return model_; }
 
  private:

@@ -5,6 +5,7 @@
 
 #include "fraudkit/classifier.h"
 #include "models/random_forest.h"
+#include "models/tree_shap.h"
 
 namespace fraudkit {
 
@@ -32,6 +33,12 @@ class ForestClassifier final : public Classifier {
     if (!model_.oob().empty()) r["oob"] = model_.oob();
     return r;
   }
+  Eigen::MatrixXd contributions(const Eigen::MatrixXd& X) const override {
+    if (X.cols() != model_.features()) return model_.predict_proba(X);  // throws the column-count error
+    return models::ensemble_contributions(model_.trees(), X, 0.0, 1.0 / static_cast<double>(model_.trees().size()),
+                                          threads());
+  }
+  std::string contribution_scale() const override { return "probability"; }
   const models::RandomForest& model() const { return model_; }
 
  private:

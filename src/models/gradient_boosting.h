@@ -58,6 +58,7 @@ class GradientBoosting {
 
   const std::vector<HistogramTree>& trees() const { return trees_; }
   double base_margin() const { return base_margin_; }
+  double learning_rate() const { return learning_rate_; }
   int features() const { return features_; }
   // Weighted log-loss on the training rows (those not held out) with the trees kept.
   double training_loss() const { return training_loss_; }

@@ -21,6 +21,14 @@ class LogisticClassifier final : public Classifier {
   }
   nlohmann::json state_to_json() const override { return model_.state_to_json(); }
   nlohmann::json fit_report() const override { return model_.report().to_json(); }
+  // Exact: coefficient x (preprocessed, standardised) value, baseline the intercept.
+  Eigen::MatrixXd contributions(const Eigen::MatrixXd& X) const override {
+    Eigen::MatrixXd out(X.rows(), X.cols() + 1);
+    out.leftCols(X.cols()) = X.array().rowwise() * model_.coef().transpose().array();
+    out.col(X.cols()).setConstant(model_.intercept());
+    return out;
+  }
+  std::string contribution_scale() const override { return "log-odds"; }
   const LogisticRegression& model() const { return model_; }
 
  private:
