@@ -122,30 +122,30 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
       const std::span<const uint32_t> column = codes.column(f);
       uint32_t lo = codes.missing(), hi = 0;
       Sums missing;
-      for (uint32_t k = node.begin; k < node.end; ++k) {
-        const uint32_t c = column[rows[k]];
-        if (c == codes.missing()) {
-          const uint32_t r = rows[k];
-          missing.add({y[r] ? weights[r] : 0, weights[r], 1});
-          continue;
-        }
-        lo = std::min(lo, c);
-        hi = std::max(hi, c);
-      }
       present.clear();
-      if (lo != codes.missing()) {
-        if (hi - lo <= 4 * count) {  // few codes for the rows: sum them in a dense array
-          for (uint32_t k = node.begin; k < node.end; ++k) {
-            const uint32_t r = rows[k], c = column[r];
-            if (c != codes.missing()) dense[c].add({y[r] ? weights[r] : 0, weights[r], 1});
+      if (codes.levels(f) <= 4 * count) {  // few codes for the rows: one pass into a dense array
+        for (uint32_t k = node.begin; k < node.end; ++k) {
+          const uint32_t r = rows[k], c = column[r];
+          const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
+          if (c == codes.missing()) {
+            missing.add(add);
+            continue;
           }
+          dense[c].add(add);
+          lo = std::min(lo, c);
+          hi = std::max(hi, c);
+        }
+        if (lo != codes.missing())
           for (uint32_t c = lo; c <= hi; ++c)
             if (dense[c].count) present.push_back({c, dense[c]}), dense[c] = {};
-        } else {  // many codes: sort the rows' codes and merge equal ones
-          for (uint32_t k = node.begin; k < node.end; ++k) {
-            const uint32_t r = rows[k], c = column[r];
-            if (c != codes.missing()) present.push_back({c, {y[r] ? weights[r] : 0, weights[r], 1}});
-          }
+      } else {  // many codes: sort the rows' codes and merge equal ones
+        for (uint32_t k = node.begin; k < node.end; ++k) {
+          const uint32_t r = rows[k], c = column[r];
+          const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
+          if (c == codes.missing()) missing.add(add);
+          else present.push_back({c, add});
+        }
+        if (!present.empty()) {
           std::sort(present.begin(), present.end(), [](const CodedRow& a, const CodedRow& b) { return a.code < b.code; });
           size_t out = 0;
           for (size_t k = 1; k < present.size(); ++k) {

@@ -10,8 +10,8 @@
 // The split search reads each feature as ordered codes (forest_codes.h): with exact codes
 // (one per distinct value) the candidates and thresholds are scikit-learn's, the midpoints
 // between consecutive values present in the node; with histogram codes they are bin edges.
-// A node's sums per code come from a dense array over the codes present when they are few
-// relative to the rows, otherwise from sorting the rows' codes.
+// A node's sums per code come from one pass into a dense array when the column has at most
+// 4 codes per node row, otherwise from sorting the rows' codes.
 // Gini on weights is the second-order gain with gradient -w*y, hessian w and no penalty:
 // G_L^2/H_L + G_R^2/H_R - G^2/H is half the weighted Gini decrease.
 // Missing values (NaN) go to the side that gains more, as in the boosting trees.
