@@ -99,8 +99,11 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
   add_node(root.sums);
   std::vector<Pending> stack{root};
   std::vector<Sums> dense(codes.max_levels());  // per-code sums; all zero between uses
+  constexpr uint32_t kLaneLevels = 64;
+  std::vector<Sums> lanes(4 * kLaneLevels);      // the same, four ways, for columns of few codes
   std::vector<CodedRow> present;
   std::vector<uint32_t> order(features);
+  std::vector<uint32_t> scratch;  // right-hand rows while a node is partitioned
 
   while (!stack.empty()) {
     const Pending node = stack.back();
@@ -123,7 +126,22 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
       uint32_t lo = codes.missing(), hi = 0;
       Sums missing;
       present.clear();
-      if (codes.levels(f) <= 4 * count) {  // few codes for the rows: one pass into a dense array
+      if (codes.levels(f) <= kLaneLevels) {  // a handful of codes: four interleaved sums
+        // With two or three codes, consecutive rows add to the same sums; one array makes
+        // every addition wait for the previous one's store (about 6 cycles a row).
+        for (uint32_t k = node.begin; k < node.end; ++k) {
+          const uint32_t r = rows[k], c = column[r];
+          const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
+          if (c == codes.missing()) missing.add(add);
+          else lanes[(k & 3u) * kLaneLevels + c].add(add);
+        }
+        for (uint32_t c = 0; c < codes.levels(f); ++c) {
+          Sums sum = lanes[c];
+          for (uint32_t lane = 1; lane < 4; ++lane) sum.add(lanes[lane * kLaneLevels + c]);
+          for (uint32_t lane = 0; lane < 4; ++lane) lanes[lane * kLaneLevels + c] = {};
+          if (sum.count) present.push_back({c, sum});
+        }
+      } else if (codes.levels(f) <= 4 * count) {  // few codes for the rows: one pass into a dense array
         for (uint32_t k = node.begin; k < node.end; ++k) {
           const uint32_t r = rows[k], c = column[r];
           const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
@@ -168,8 +186,17 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
       const uint32_t c = column[r];
       return c == codes.missing() ? best.missing_left : c <= best.code;
     };
-    const auto middle = std::partition(rows.begin() + node.begin, rows.begin() + node.end, goes_left);
-    const auto mid = static_cast<uint32_t>(middle - rows.begin());
+    // Stable, so every node's rows stay in ascending order: the split search then reads each
+    // column at rising addresses, sharing cache lines between neighbouring rows (the column
+    // reads were most of the fit on campaign.csv).
+    uint32_t mid = node.begin;
+    scratch.clear();
+    for (uint32_t k = node.begin; k < node.end; ++k) {
+      const uint32_t r = rows[k];
+      if (goes_left(r)) rows[mid++] = r;
+      else scratch.push_back(r);
+    }
+    std::copy(scratch.begin(), scratch.end(), rows.begin() + mid);
     uint32_t left_positives = 0;
     for (uint32_t k = node.begin; k < mid; ++k) left_positives += y[rows[k]];
 
