@@ -74,10 +74,17 @@ double PackedTrees::accumulate_row(const double* row, double start, double scale
   double sum = start;
   for (size_t first = 0; first < roots_.size(); first += kLanes) {
     const size_t lanes = std::min(kLanes, roots_.size() - first);
-    uint32_t depth = 0;
-    for (size_t j = 0; j < lanes; ++j) at[j] = roots_[first + j], depth = std::max(depth, depths_[first + j]);
-    for (uint32_t d = 0; d < depth; ++d)
+    // As in batches: the steps most rows need, together, then each tree's walk to its leaf.
+    uint32_t steps = 0, deepest = 0;
+    for (size_t j = 0; j < lanes; ++j) {
+      at[j] = roots_[first + j];
+      steps = std::max(steps, steps_[first + j]);
+      deepest = std::max(deepest, depths_[first + j]);
+    }
+    for (uint32_t d = 0; d < steps; ++d)
       for (size_t j = 0; j < lanes; ++j) at[j] = step(at[j], row);
+    if (steps < deepest)
+      for (size_t j = 0; j < lanes; ++j) at[j] = walk(at[j], row);
     for (size_t j = 0; j < lanes; ++j) sum += scale * values_[at[j]];
   }
   return sum;
