@@ -146,7 +146,11 @@ void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t
   std::vector<uint8_t> active;
   const auto features_per_tree =
       std::max<size_t>(1, static_cast<size_t>(std::lround(params.colsample * static_cast<double>(features_))));
-  const BinnedRows data{bins, n, features_, params.max_bins, gradients, hessians};
+  BinnedRows data{bins, n, features_, params.max_bins, gradients, hessians};
+  // One-hot and flag columns: histogram passes skip each feature's most frequent bin.
+  const std::unique_ptr<SparseBins> sparse =
+      params.colsample < 1 ? nullptr : SparseBins::make(bins, n, histogram_shape(data, binning, tree_params.split));
+  data.sparse = sparse.get();
   GrowScratch scratch;
   std::vector<double> best_margin;  // the training margins at the best round (early stopping)
   std::vector<int32_t> leaf_of_row(n, -1);

@@ -73,11 +73,63 @@ void accumulate(BinStats* out, std::span<const size_t> offset, std::span<const u
   }
 }
 
+// Adds rows `rows` through their kept cells (SparseBins) into `out`, and their sums to `total`.
+void accumulate_sparse(BinStats* out, BinStats& total, const SparseBins& sparse, std::span<const double> gradients,
+                       std::span<const double> hessians, std::span<const uint32_t> rows, bool counts) {
+  Pair sum_total = {0, 0};
+  uint32_t count = 0;
+  for (const uint32_t r : rows) {
+    const Pair add = {gradients[r], hessians[r]};
+    sum_total += add;
+    ++count;
+    for (const uint32_t slot : sparse.cells(r)) {
+      BinStats& s = out[slot];
+      Pair sum;
+      std::memcpy(&sum, static_cast<const void*>(&s), sizeof sum);
+      sum += add;
+      std::memcpy(static_cast<void*>(&s), &sum, sizeof sum);
+      s.count += counts;
+    }
+  }
+  total.gradient += sum_total[0];
+  total.hessian += sum_total[1];
+  total.count += count;
+}
+
 }  // namespace
+
+std::unique_ptr<SparseBins> SparseBins::make(std::span<const uint8_t> bins, size_t rows, const NodeHistogram& shape) {
+  const auto features = static_cast<size_t>(shape.features());
+  if (rows == 0 || bins.size() != rows * features) return nullptr;
+  std::vector<uint8_t> frequent(features);
+  std::vector<size_t> count(256);
+  size_t left_out = 0;
+  for (size_t f = 0; f < features; ++f) {
+    std::fill(count.begin(), count.end(), 0);
+    for (size_t r = 0; r < rows; ++r) ++count[bins[r * features + f]];
+    frequent[f] = static_cast<uint8_t>(std::max_element(count.begin(), count.end()) - count.begin());
+    left_out += count[frequent[f]];
+  }
+  if (2 * left_out < rows * features) return nullptr;
+  auto s = std::make_unique<SparseBins>();
+  s->start_.reserve(rows + 1);
+  s->slot_.reserve(rows * features - left_out);
+  s->start_.push_back(0);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t f = 0; f < features; ++f) {
+      const uint8_t b = bins[r * features + f];
+      if (b != frequent[f]) s->slot_.push_back(static_cast<uint32_t>(shape.slot_of(static_cast<int>(f), b)));
+    }
+    s->start_.push_back(s->slot_.size());
+  }
+  for (size_t f = 0; f < features; ++f)
+    s->skipped_.push_back(static_cast<uint32_t>(shape.slot_of(static_cast<int>(f), frequent[f])));
+  return s;
+}
 
 void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double> gradients,
                           std::span<const double> hessians, std::span<const uint32_t> rows, int threads,
-                          std::span<const uint8_t> active) {
+                          std::span<const uint8_t> active, const SparseBins* sparse) {
   const auto features = static_cast<size_t>(features_);
   if (bins.size() != gradients.size() * features || gradients.size() != hessians.size() ||
       (!active.empty() && active.size() != features))
@@ -88,9 +140,23 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
   for (size_t f = 0; f < features; ++f)
     if (this->active(static_cast<int>(f))) used.push_back(static_cast<uint32_t>(f));
   const auto missing = static_cast<uint8_t>(max_bins_);
-  const auto sum_into = [&](BinStats* out, std::span<const uint32_t> part) {
-    if (counts_) accumulate(out, offset_, slots_, missing, bins, features, gradients, hessians, part, used, true);
+  if (!active_.empty()) sparse = nullptr;  // column subsampling reads the active features only
+  const auto sum_into = [&](BinStats* out, BinStats& total, std::span<const uint32_t> part) {
+    if (sparse) accumulate_sparse(out, total, *sparse, gradients, hessians, part, counts_);
+    else if (counts_) accumulate(out, offset_, slots_, missing, bins, features, gradients, hessians, part, used, true);
     else accumulate(out, offset_, slots_, missing, bins, features, gradients, hessians, part, used, false);
+  };
+  // The left-out bins: the node's totals minus every other bin of the feature.
+  const auto restore = [&](const BinStats& total) {
+    if (!sparse) return;
+    for (size_t f = 0; f < features; ++f) {
+      const size_t skipped = sparse->skipped()[f];
+      BinStats rest;
+      for (size_t i = offset_[f]; i < offset_[f] + slots_[f]; ++i)
+        if (i != skipped) rest = plus(rest, stats_[i]);
+      stats_[skipped] = minus(total, rest);
+      if (!counts_) stats_[skipped].count = 0;
+    }
   };
   // Large nodes: fixed blocks of rows, each summed into its own histogram (the first into this
   // one), then added up in block order. The blocks do not depend on the thread count, so
@@ -98,22 +164,28 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
   constexpr size_t kBlock = 16384;
   const size_t blocks = (rows.size() + kBlock - 1) / kBlock;
   if (blocks < 2) {
-    sum_into(stats_.data(), rows);
+    BinStats total;
+    sum_into(stats_.data(), total, rows);
+    restore(total);
     return;
   }
   const size_t size = stats_.size();
   partial_.assign((blocks - 1) * size, BinStats{});
+  std::vector<BinStats> totals(blocks);
 #pragma omp parallel num_threads(std::max(1, threads))
   {
 #pragma omp for schedule(dynamic, 1)
     for (size_t b = 0; b < blocks; ++b) {
       const size_t begin = b * kBlock, end = std::min(rows.size(), begin + kBlock);
-      sum_into(b == 0 ? stats_.data() : partial_.data() + (b - 1) * size, rows.subspan(begin, end - begin));
+      sum_into(b == 0 ? stats_.data() : partial_.data() + (b - 1) * size, totals[b], rows.subspan(begin, end - begin));
     }
 #pragma omp for schedule(static)
     for (size_t i = 0; i < size; ++i)
       for (size_t b = 1; b < blocks; ++b) stats_[i] = plus(stats_[i], partial_[(b - 1) * size + i]);
   }
+  BinStats total;
+  for (const BinStats& t : totals) total = plus(total, t);
+  restore(total);
 }
 
 void NodeHistogram::subtract(const NodeHistogram& parent, const NodeHistogram& sibling) {

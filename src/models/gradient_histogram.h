@@ -12,6 +12,7 @@
 // Internal to the tree models (src/models); not part of the public API.
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct BinStats {
 // Features that use few bins (binary flags, small counts) get only those: the histogram of
 // campaign.csv's 62 features shrinks to a few thousand bins, and so do the zeroing, the
 // subtraction and the split search.
+class SparseBins;
+
 class NodeHistogram {
  public:
   // value_bins: per feature, how many value bins it uses (FeatureBinning: thresholds(f).size()
@@ -41,8 +44,12 @@ class NodeHistogram {
   // blocks of rows on up to `threads` threads, then the blocks are added in order, so the result
   // does not depend on the thread count. `active`: one flag per feature (empty = all);
   // an inactive feature (column subsampling) is left empty and never split on.
+  // `sparse` (optional, built from the same bins for this histogram's shape): read each row's
+  // cells outside the features' most frequent bins only, and fill those bins from the node's
+  // totals. Not used with an `active` mask.
   void build(std::span<const uint8_t> bins, std::span<const double> gradients, std::span<const double> hessians,
-             std::span<const uint32_t> rows, int threads, std::span<const uint8_t> active = {});
+             std::span<const uint32_t> rows, int threads, std::span<const uint8_t> active = {},
+             const SparseBins* sparse = nullptr);
   // This := parent - sibling (the sibling-subtraction trick: only the smaller child is built).
   void subtract(const NodeHistogram& parent, const NodeHistogram& sibling);
 
@@ -61,6 +68,11 @@ class NodeHistogram {
   }
   // Sums over every bin of the first active feature (any active feature gives the node's totals).
   BinStats totals() const;
+  // Where feature f's bin code (0.. values, max_bins = missing) sits in the histogram.
+  size_t slot_of(int f, uint8_t code) const {
+    const auto i = static_cast<size_t>(f);
+    return offset_[i] + (code == max_bins_ ? slots_[i] - 1 : code);
+  }
 
  private:
   int features_, max_bins_;
@@ -70,6 +82,24 @@ class NodeHistogram {
   std::vector<uint8_t> active_;    // empty = every feature
   std::vector<BinStats> partial_;  // per-block sums of large nodes (kept to reuse the memory)
   std::vector<BinStats> stats_;
+};
+
+// Row-major bins with each feature's most frequent bin left out (LightGBM's "most frequent
+// bin" trick): per row, the histogram slots of its other cells. One-hot and flag columns sit
+// mostly in one bin, so a histogram pass reads a fraction of the cells; the left-out bins are
+// the node's totals minus the rest. make() returns null when under half the cells would be
+// left out (dense continuous data gains nothing from the indirection).
+class SparseBins {
+ public:
+  static std::unique_ptr<SparseBins> make(std::span<const uint8_t> bins, size_t rows, const NodeHistogram& shape);
+  std::span<const uint32_t> cells(uint32_t r) const { return {slot_.data() + start_[r], start_[r + 1] - start_[r]}; }
+  // Per feature, the slot of its left-out bin.
+  const std::vector<uint32_t>& skipped() const { return skipped_; }
+
+ private:
+  std::vector<size_t> start_;   // rows + 1
+  std::vector<uint32_t> slot_;  // the kept cells' histogram slots, row by row
+  std::vector<uint32_t> skipped_;
 };
 
 struct SplitParams {

@@ -56,6 +56,12 @@ void partition_rows(std::span<const uint32_t> rows, std::vector<uint32_t>& left,
 
 }  // namespace
 
+NodeHistogram histogram_shape(const BinnedRows& data, const FeatureBinning& binning, const SplitParams& split) {
+  std::vector<int> value_bins(static_cast<size_t>(data.features));
+  for (int f = 0; f < data.features; ++f) value_bins[static_cast<size_t>(f)] = static_cast<int>(binning.thresholds(f).size()) + 1;
+  return NodeHistogram(data.features, data.max_bins, needs_counts(split), value_bins);
+}
+
 HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32_t> rows, const FeatureBinning& binning,
                                   const TreeParams& params, int threads, std::span<const uint8_t> active,
                                   GrowScratch* scratch, std::span<int32_t> leaf_of_row) {
@@ -66,10 +72,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
   const double lambda = params.split.lambda;
   const auto depth_allows = [&](int depth) { return params.max_depth == 0 || depth < params.max_depth; };
   // Histograms are recycled: a fresh one per node costs page faults on every split.
-  const bool counts = needs_counts(params.split);
-  std::vector<int> value_bins(static_cast<size_t>(data.features));
-  for (int f = 0; f < data.features; ++f) value_bins[static_cast<size_t>(f)] = static_cast<int>(binning.thresholds(f).size()) + 1;
-  const NodeHistogram shape(data.features, data.max_bins, counts, value_bins);
+  const NodeHistogram shape = histogram_shape(data, binning, params.split);
   GrowScratch local;
   std::vector<std::unique_ptr<NodeHistogram>>& spare = (scratch ? *scratch : local).spare;
   const auto blank = [&] {
@@ -85,7 +88,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
   };
   const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
     std::unique_ptr<NodeHistogram> h = blank();
-    h->build(data.bins, data.gradients, data.hessians, leaf_rows, threads, active);
+    h->build(data.bins, data.gradients, data.hessians, leaf_rows, threads, active, data.sparse);
     return h;
   };
 

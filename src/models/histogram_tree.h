@@ -29,7 +29,12 @@ struct BinnedRows {
   int features = 0;
   int max_bins = 255;
   std::span<const double> gradients, hessians;
+  const SparseBins* sparse = nullptr;  // optional: the same bins without each feature's most frequent one
 };
+
+// The histogram layout the grower uses for this data: each feature's value bins (from the
+// binning) and a missing slot; row counts only when the split checks need them.
+NodeHistogram histogram_shape(const BinnedRows& data, const FeatureBinning& binning, const SplitParams& split);
 
 struct TreeNode {
   int feature = -1;  // -1: a leaf

@@ -98,6 +98,36 @@ TEST(GradientHistogram, BlockedSumsDoNotDependOnTheThreadCount) {
     }
 }
 
+// Mostly-one-bin columns (flags, one-hot): the sparse pass, which skips each feature's most
+// frequent bin and fills it from the node's totals, gives the direct sums up to rounding,
+// exact counts, and the same bits for any thread count.
+TEST(GradientHistogram, SparsePassEqualsTheDirectSums) {
+  Problem p = random_problem(6, 8, 40000, 9, 14);
+  for (uint8_t& b : p.bins) b = b % 5 == 0 ? b : uint8_t{3};  // bin 3 (or missing) dominates every feature
+  const NodeHistogram shape(p.features, p.max_bins, true);
+  const std::unique_ptr<SparseBins> sparse = SparseBins::make(p.bins, p.rows, shape);
+  ASSERT_NE(sparse, nullptr);
+  std::vector<uint32_t> rows;
+  for (uint32_t r = 0; r < p.rows; ++r)
+    if (r % 3 != 2) rows.push_back(r);
+  NodeHistogram direct(p.features, p.max_bins, true), one(p.features, p.max_bins, true), two(p.features, p.max_bins, true);
+  direct.build(p.bins, p.gradients, p.hessians, rows, 1);
+  one.build(p.bins, p.gradients, p.hessians, rows, 1, {}, sparse.get());
+  two.build(p.bins, p.gradients, p.hessians, rows, 2, {}, sparse.get());
+  for (int f = 0; f < p.features; ++f)
+    for (int b = 0; b <= p.max_bins; ++b) {
+      const BinStats d = direct.feature(f)[static_cast<size_t>(b)], x = one.feature(f)[static_cast<size_t>(b)],
+                     y = two.feature(f)[static_cast<size_t>(b)];
+      EXPECT_EQ(x.count, d.count) << "feature " << f << " bin " << b;
+      EXPECT_NEAR(x.gradient, d.gradient, 1e-9);
+      EXPECT_NEAR(x.hessian, d.hessian, 1e-9);
+      ASSERT_EQ(x.gradient, y.gradient);
+      ASSERT_EQ(x.hessian, y.hessian);
+    }
+  // Dense data (every bin equally likely) is left to the direct pass.
+  EXPECT_EQ(SparseBins::make(random_problem(6, 8, 1000, 9, 15).bins, 1000, shape), nullptr);
+}
+
 TEST(GradientHistogram, ParentMinusOneChildIsTheOtherChild) {
   const Problem p = random_problem(3, 32, 2000, 7, 12);
   std::vector<uint32_t> left, right;
