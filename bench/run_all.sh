@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
 bash "$here/../scripts/build.sh" "$build"
-for b in csv_parse metrics logreg_fit knn resample smotenc_wide; do
+for b in csv_parse metrics logreg_fit knn resample smotenc_wide models anomaly; do
   echo "================ $b"
   sh "$here/$b.sh" "$build"
 done
