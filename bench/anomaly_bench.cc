@@ -12,7 +12,7 @@
 #include <cstdio>
 #include <string>
 
-#include "fraudkit/csv.h"
+#include "holdout_split.h"
 #include "fraudkit/metrics.h"
 #include "models/autoencoder.h"
 #include "models/isolation_forest.h"
@@ -24,22 +24,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: anomaly_bench FILE TARGET\n");
     return 2;
   }
-  CsvOptions options;
-  options.target = argv[2];
-  const Dataset d = read_csv(argv[1], options).data;
-  std::vector<size_t> train, test;
-  for (size_t r = 0; r < d.rows(); ++r) (r % 10 < 7 ? train : test).push_back(r);
-  const auto fill = [&](const std::vector<size_t>& rows, Eigen::MatrixXd& X, std::vector<uint8_t>& y) {
-    X.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(d.num_features()));
-    for (size_t c = 0; c < d.num_features(); ++c)
-      for (size_t i = 0; i < rows.size(); ++i)
-        X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = d.columns[c].values[rows[i]];
-    for (const size_t r : rows) y.push_back(d.target[r]);
-  };
-  Eigen::MatrixXd train_X, test_X;
-  std::vector<uint8_t> train_y, test_y;
-  fill(train, train_X, train_y);
-  fill(test, test_X, test_y);
+  const bench::HoldoutSplit split = bench::holdout_split(argv[1], argv[2]);
+  const Eigen::MatrixXd &train_X = split.train_X, &test_X = split.test_X;
+  const std::vector<uint8_t>&train_y = split.train_y, &test_y = split.test_y;
   const int threads = omp_get_max_threads();
 
   nlohmann::json out = nlohmann::json::object();

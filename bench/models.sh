@@ -29,16 +29,7 @@ bench_bin=$build/bench/models_bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-path_of() {
-  case $1 in
-    tx_1m)
-      [ -f "$tmp/tx_1m.csv" ] || /usr/bin/python3 "$shared/anchors/make_transactions.py" --rows 1000000 \
-        --fraud-rate 0.02 --seed 42 --one-hot --out "$tmp/tx_1m.csv" >/dev/null
-      echo "$tmp/tx_1m.csv" ;;
-    *) echo "$shared/datasets/$1.csv" ;;
-  esac
-}
-target_of() { case $1 in tx_1m) echo is_fraud ;; *) echo label ;; esac; }
+. "$here/datasets.sh"  # path_of, target_of
 params_of() {
   case $1 in
     gradient_boosting) echo '{"rounds": 200, "max_leaves": 31, "learning_rate": 0.1, "max_bins": 255}' ;;

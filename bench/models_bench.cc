@@ -14,7 +14,7 @@
 #include <functional>
 #include <string>
 
-#include "fraudkit/csv.h"
+#include "holdout_split.h"
 #include "fraudkit/metrics.h"
 #include "models/gradient_boosting.h"
 #include "models/isolation_forest.h"
@@ -51,22 +51,9 @@ int main(int argc, char** argv) {
   const int repeats = argc > 5 ? std::atoi(argv[5]) : 3;
   const int threads = omp_get_max_threads();
 
-  CsvOptions options;
-  options.target = argv[2];
-  const Dataset d = read_csv(argv[1], options).data;
-  std::vector<size_t> train, test;
-  for (size_t r = 0; r < d.rows(); ++r) (r % 10 < 7 ? train : test).push_back(r);
-  const auto fill = [&](const std::vector<size_t>& rows, Eigen::MatrixXd& X, std::vector<uint8_t>& y) {
-    X.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(d.num_features()));
-    for (size_t c = 0; c < d.num_features(); ++c)
-      for (size_t i = 0; i < rows.size(); ++i)
-        X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = d.columns[c].values[rows[i]];
-    for (const size_t r : rows) y.push_back(d.target[r]);
-  };
-  Eigen::MatrixXd train_X, test_X;
-  std::vector<uint8_t> train_y, test_y;
-  fill(train, train_X, train_y);
-  fill(test, test_X, test_y);
+  const bench::HoldoutSplit split = bench::holdout_split(argv[1], argv[2]);
+  const Eigen::MatrixXd &train_X = split.train_X, &test_X = split.test_X;
+  const std::vector<uint8_t>&train_y = split.train_y, &test_y = split.test_y;
 
   models::GradientBoosting boosting;
   models::RandomForest forest;
@@ -112,7 +99,7 @@ int main(int argc, char** argv) {
 
   std::printf("{\"fit_seconds\": %.6f, \"score_seconds\": %.6f, \"row_us\": %.3f, \"ap\": %.6f, \"roc_auc\": %.6f, "
               "\"train_rows\": %zu, \"test_rows\": %zu, \"threads\": %d, \"sink\": %g}\n",
-              fit_s, score_s, row_us, average_precision(test_y, s), roc_auc(test_y, s), train.size(), test.size(),
+              fit_s, score_s, row_us, average_precision(test_y, s), roc_auc(test_y, s), train_y.size(), test_y.size(),
               threads, sink);
   return 0;
 }

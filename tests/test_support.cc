@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <sys/wait.h>
 
+
 namespace fraudkit::testing {
 
 namespace fs = std::filesystem;
@@ -23,6 +24,10 @@ fs::path shared_dir() {
 }
 
 fs::path dataset_path(const std::string& name) { return shared_dir() / "datasets" / name; }
+
+HoldoutSplit holdout_split(const std::string& dataset_name) {
+  return bench::holdout_split(dataset_path(dataset_name).string(), "label");
+}
 
 std::vector<std::string> shared_dataset_names() {
   std::vector<std::string> names;

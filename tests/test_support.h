@@ -1,10 +1,15 @@
 #pragma once
 // Helpers shared by the tests: where the shared datasets and the Python oracle live, running a
 // command and capturing its output, and a temporary directory removed at scope exit.
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include <Eigen/Dense>
 #include <nlohmann/json.hpp>
+
+#include "../bench/holdout_split.h"
 
 namespace fraudkit::testing {
 
@@ -44,6 +49,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// A shared dataset split the way the model oracles split it (tests/oracle/*.py): rows whose
+// index r has r % 10 < 7 train, the others test. Label column "label". The benchmarks split
+// the same way, with the same code.
+using HoldoutSplit = bench::HoldoutSplit;
+HoldoutSplit holdout_split(const std::string& dataset_name);
 
 // Writes `text` to `path` (binary, exactly).
 void write_file(const std::filesystem::path& path, const std::string& text);

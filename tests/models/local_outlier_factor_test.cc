@@ -21,29 +21,9 @@
 namespace fraudkit::models {
 namespace {
 
-struct Split {
-  Eigen::MatrixXd train_X, test_X;
-  std::vector<uint8_t> test_y;
-};
+using Split = testing::HoldoutSplit;
 
-Split load_split(const std::string& name) {
-  CsvOptions options;
-  options.target = "label";
-  const Dataset d = read_csv(testing::dataset_path(name).string(), options).data;
-  std::vector<size_t> train, test;
-  for (size_t r = 0; r < d.rows(); ++r) (r % 10 < 7 ? train : test).push_back(r);
-  Split s;
-  const auto fill = [&](const std::vector<size_t>& rows, Eigen::MatrixXd& X) {
-    X.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(d.num_features()));
-    for (size_t c = 0; c < d.num_features(); ++c)
-      for (size_t i = 0; i < rows.size(); ++i)
-        X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = d.columns[c].values[rows[i]];
-  };
-  fill(train, s.train_X);
-  fill(test, s.test_X);
-  for (const size_t r : test) s.test_y.push_back(d.target[r]);
-  return s;
-}
+Split load_split(const std::string& name) { return testing::holdout_split(name); }
 
 TEST(LocalOutlierFactor, MatchesScikitLearn) {
   const auto oracle = testing::source_dir() / "tests" / "oracle" / "lof_oracle.py";

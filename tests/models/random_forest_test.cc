@@ -18,30 +18,9 @@
 namespace fraudkit::models {
 namespace {
 
-struct Split {
-  Eigen::MatrixXd train_X, test_X;
-  std::vector<uint8_t> train_y, test_y;
-};
+using Split = testing::HoldoutSplit;
 
-// Rows with index % 10 < 7 train, the rest test (as the oracle splits).
-Split load_split(const std::string& name) {
-  CsvOptions options;
-  options.target = "label";
-  const Dataset d = read_csv(testing::dataset_path(name).string(), options).data;
-  std::vector<size_t> train, test;
-  for (size_t r = 0; r < d.rows(); ++r) (r % 10 < 7 ? train : test).push_back(r);
-  Split s;
-  const auto fill = [&](const std::vector<size_t>& rows, Eigen::MatrixXd& X, std::vector<uint8_t>& y) {
-    X.resize(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(d.num_features()));
-    for (size_t c = 0; c < d.num_features(); ++c)
-      for (size_t i = 0; i < rows.size(); ++i)
-        X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = d.columns[c].values[rows[i]];
-    for (const size_t r : rows) y.push_back(d.target[r]);
-  };
-  fill(train, s.train_X, s.train_y);
-  fill(test, s.test_X, s.test_y);
-  return s;
-}
+Split load_split(const std::string& name) { return testing::holdout_split(name); }
 
 double ap_of(const std::vector<uint8_t>& y, const Eigen::VectorXd& scores) {
   return average_precision(y, std::span<const double>(scores.data(), static_cast<size_t>(scores.size())));
