@@ -23,8 +23,9 @@ struct Candidate {
 // name (classifier.h) also works as itself.
 std::vector<std::pair<std::string, std::string>> candidate_aliases();
 
-// "logreg,gbdt,rf" -> candidates built on `base` (split, policy, preprocessing, class weight
-// for candidates that set none). `params` holds "LABEL.NAME": value entries (from
+// "logreg,gbdt,rf" -> candidates built on `base` (split, policy, preprocessing; class weight
+// and sampler for candidates whose name sets none, e.g. --sampler smote applies to gbdt but
+// logreg_balanced keeps its balanced weights and smote_logreg its SMOTE). `params` holds "LABEL.NAME": value entries (from
 // --param gbdt.rounds=300); a name with no or an unknown label is a UsageError, as are
 // unknown, duplicate or empty candidate names. Parameters are checked here, before any data
 // is read.

@@ -48,6 +48,19 @@ namespace {
 
 Eigen::MatrixXd relu(const Eigen::MatrixXd& Z) { return Z.cwiseMax(0.0); }
 
+// Eigen's own OpenMP matrix products choose their blocking by thread count, which can change
+// the order of additions; the network's products run on one thread so its numbers do not.
+class EigenSingleThread {
+ public:
+  EigenSingleThread() : saved_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
+  ~EigenSingleThread() { Eigen::setNbThreads(saved_); }
+  EigenSingleThread(const EigenSingleThread&) = delete;
+  EigenSingleThread& operator=(const EigenSingleThread&) = delete;
+
+ private:
+  int saved_;
+};
+
 }  // namespace
 
 Eigen::MatrixXd DenseNet::forward(const Eigen::MatrixXd& X) const {
@@ -87,6 +100,7 @@ double DenseNet::loss_and_gradients(const Eigen::MatrixXd& X, std::vector<Eigen:
 
 void Autoencoder::fit(const Eigen::MatrixXd& X, std::span<const uint8_t> y, const AutoencoderParams& params) {
   check_params(params, autoencoder_param_table(), "autoencoder");
+  const EigenSingleThread single_thread;
   const std::vector<int> hidden = parse_widths(params.hidden);
   if (params.train_on != "negatives" && params.train_on != "all")
     throw UsageError("autoencoder: train_on is '" + params.train_on + "'; expected negatives or all");
@@ -171,6 +185,7 @@ Eigen::VectorXd Autoencoder::reconstruction_error(const Eigen::MatrixXd& X) cons
   if (X.cols() != mean_.size())
     throw UsageError("autoencoder: the data has " + std::to_string(X.cols()) + " columns, the model " +
                      std::to_string(mean_.size()));
+  const EigenSingleThread single_thread;
   const Eigen::MatrixXd S = (X.rowwise() - mean_).array().rowwise() / scale_.array();
   return (net_.forward(S) - S).rowwise().squaredNorm() / static_cast<double>(X.cols());
 }

@@ -5,8 +5,8 @@
 // squared reconstruction error e mapped to e / (1 + e): in [0, 1), higher = more anomalous.
 // It learns what normal rows look like: train_on "negatives" (default) fits on the label-0
 // rows only, the usual set-up when labels exist; "all" ignores labels (unsupervised).
-// Row weights are not used. Everything runs on one thread in a fixed order, so the model is
-// the same whatever the thread count.
+// Row weights are not used. Everything runs on one thread in a fixed order (Eigen's own
+// threads included), so the model is the same whatever the thread count.
 #include <cstdint>
 #include <span>
 #include <string>

@@ -17,7 +17,7 @@ struct Alias {
   const char* label;
   const char* model;
   const char* class_weight;  // "" = the shared --class-weight
-  const char* sampler;       // "" = none
+  const char* sampler;       // "" = the shared --sampler (none unless given)
   const char* what;
 };
 
@@ -61,8 +61,10 @@ std::vector<Candidate> parse_candidates(const std::string& list, const TrainOpti
     if (alias) {
       c.options.model = alias->model;
       if (*alias->class_weight) c.options.class_weight = ClassWeight::parse(alias->class_weight);
-      c.options.sampler = alias->sampler;
-      c.options.sampler_params = nlohmann::json::object();
+      if (*alias->sampler) {  // otherwise the shared --sampler, if any
+        c.options.sampler = alias->sampler;
+        c.options.sampler_params = nlohmann::json::object();
+      }
     } else {
       bool registered = false;
       for (const ClassifierInfo& info : registered_classifiers()) registered |= info.name == label;

@@ -69,6 +69,15 @@ TEST(ModelSelection, ShortNamesSetTheModelWeightsAndSampler) {
   EXPECT_EQ(c[1].options.class_weight.spec(), "none");
   EXPECT_EQ(c[2].options.model, "gradient_boosting");
   EXPECT_EQ(c[3].options.model, "random_forest");  // a registry name stands for itself
+  // The shared --sampler and --class-weight reach the candidates whose names set none.
+  base.sampler = "ros";
+  base.class_weight = ClassWeight::parse("balanced");
+  const std::vector<Candidate> d = parse_candidates("logreg,gbdt,smote_logreg", base, {});
+  EXPECT_EQ(d[0].options.class_weight.spec(), "none");
+  EXPECT_EQ(d[0].options.sampler, "ros");
+  EXPECT_EQ(d[1].options.class_weight.spec(), "balanced");
+  EXPECT_EQ(d[1].options.sampler, "ros");
+  EXPECT_EQ(d[2].options.sampler, "smote");
 }
 
 TEST(ModelSelection, BadListsAndParametersAreUsageErrors) {
