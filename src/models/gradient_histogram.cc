@@ -208,8 +208,13 @@ double split_gain(const BinStats& left, const BinStats& right, double lambda) {
          leaf_score(left.gradient + right.gradient, left.hessian + right.hessian, lambda);
 }
 
+namespace {
+
+// Replaces `best` by the best split of one feature's bins (value bins, then the missing bin)
+// when that gains more. `total`: the node's sums. `counted`: the bins hold row counts
+// (otherwise the counts are 0 and only hessians are checked).
 void improve_split(std::span<const BinStats> bins, int feature, const BinStats& total, const SplitParams& params,
-                   SplitCandidate& best, bool counted, int first_bin, int last_bin) {
+                   SplitCandidate& best, bool counted) {
   const double parent_score = leaf_score(total.gradient, total.hessian, params.lambda);
   const uint32_t min_rows = counted ? std::max<uint32_t>(1, params.min_samples_leaf) : 0;
   const auto valid = [&](const BinStats& s) {
@@ -220,7 +225,7 @@ void improve_split(std::span<const BinStats> bins, int feature, const BinStats& 
   // With no missing values, sending them left gives the same sums, so never a strictly better gain.
   const bool any_missing = missing.count != 0 || missing.gradient != 0 || missing.hessian != 0;
   BinStats left_values;
-  for (int b = std::max(0, first_bin); b < values && b <= last_bin; ++b) {
+  for (int b = 0; b < values; ++b) {
     left_values = plus(left_values, bins[static_cast<size_t>(b)]);
     for (const bool missing_left : {false, true}) {
       if (missing_left && !any_missing) break;
@@ -233,6 +238,8 @@ void improve_split(std::span<const BinStats> bins, int feature, const BinStats& 
     }
   }
 }
+
+}  // namespace
 
 SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params) {
   const BinStats total = histogram.totals();

@@ -11,7 +11,6 @@
 // fewer than min_samples_leaf rows or less than min_child_weight hessian are skipped.
 // Internal to the tree models (src/models); not part of the public API.
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -122,16 +121,6 @@ struct SplitCandidate {
 // The split of highest gain over every active feature, bin and missing direction, among those with
 // gain > 0. Ties go to the smaller feature, then the smaller bin, then missing right.
 SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params);
-
-// Replaces `best` by the best split of one feature's histogram (max_bins + 1 bins, the last
-// missing) when that gains more. `total`: the node's sums. The building block of best_split,
-// and of growers that build one feature's histogram at a time (random forest). A caller that
-// knows the value bins below first_bin and above last_bin are empty passes them to skip those
-// bins: the candidates left are the same.
-// `counted`: the bins hold row counts (otherwise the counts are 0 and only hessians are checked).
-void improve_split(std::span<const BinStats> bins, int feature, const BinStats& total, const SplitParams& params,
-                   SplitCandidate& best, bool counted = true, int first_bin = 0,
-                   int last_bin = std::numeric_limits<int>::max());
 
 // The gain of a split into sums `left` and `right` (of a node with sums left + right).
 double split_gain(const BinStats& left, const BinStats& right, double lambda);
