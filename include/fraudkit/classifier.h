@@ -10,6 +10,8 @@
 #include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 
+#include "fraudkit/preprocess.h"
+
 namespace fraudkit {
 
 class Classifier {
@@ -34,6 +36,10 @@ class Classifier {
   // throw UsageError.
   virtual Eigen::MatrixXd contributions(const Eigen::MatrixXd& X) const;
   virtual std::string contribution_scale() const { return ""; }
+  // Told before fit where X's one-hot columns of each categorical input are. Models that split
+  // on sets of categories (gradient boosting) fold each block back into one categorical
+  // feature; the others see the 0/1 columns and ignore this.
+  virtual void set_one_hot_blocks(std::span<const OneHotBlock> blocks) { (void)blocks; }
 };
 
 struct ClassifierInfo {

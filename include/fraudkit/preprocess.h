@@ -35,6 +35,13 @@ struct TransformStats {
   nlohmann::json to_json() const;
 };
 
+// A categorical input column's place in the output: `width` one-hot columns from `first`.
+struct OneHotBlock {
+  int first = 0;
+  int width = 0;
+  bool operator==(const OneHotBlock&) const = default;
+};
+
 class Preprocessor {
  public:
   Preprocessor() = default;
@@ -51,6 +58,8 @@ class Preprocessor {
   size_t input_width() const { return columns_.size(); }
   size_t output_width() const;
   std::vector<std::string> output_names() const;
+  // Where each categorical column's one-hot columns are, in column order.
+  std::vector<OneHotBlock> one_hot_blocks() const;
   // The schema the model expects as input (names, types, categories seen at fit).
   std::vector<ColumnSchema> input_schema() const;
   const PreprocessParams& params() const { return params_; }

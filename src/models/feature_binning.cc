@@ -31,6 +31,20 @@ std::vector<double> column_thresholds(std::vector<double> values, int max_bins) 
   return thresholds;
 }
 
+// Why column c cannot be binned as `categories` category codes, or "" when it can.
+std::string category_errors(const Eigen::VectorXd& column, Eigen::Index c, int categories, int max_bins) {
+  if (categories > max_bins)
+    return "binning: column " + std::to_string(c) + " has " + std::to_string(categories) +
+           " categories; at most max_bins (" + std::to_string(max_bins) + ") fit in the bins";
+  for (Eigen::Index r = 0; r < column.size(); ++r) {
+    const double v = column[r];
+    if (!std::isnan(v) && !(v >= 0 && v < categories && v == std::floor(v)))
+      return "binning: column " + std::to_string(c) + ", row " + std::to_string(r) + " is " + std::to_string(v) +
+             "; expected a category code 0.." + std::to_string(categories - 1) + " or a missing value (NaN)";
+  }
+  return "";
+}
+
 }  // namespace
 
 namespace binning_detail {
@@ -63,9 +77,18 @@ FeatureBinning FeatureBinning::fit(const Eigen::MatrixXd& X, const BinningOption
   binning.max_bins_ = options.max_bins;
   const Eigen::Index rows = X.rows(), cols = X.cols();
   binning.thresholds_.resize(static_cast<size_t>(cols));
+  if (!options.categories.empty() && options.categories.size() != static_cast<size_t>(cols))
+    throw UsageError("binning: " + std::to_string(options.categories.size()) + " category counts for " +
+                     std::to_string(cols) + " columns");
   std::vector<std::string> errors(static_cast<size_t>(cols));
 #pragma omp parallel for schedule(dynamic, 1) num_threads(std::max(1, threads))
   for (Eigen::Index c = 0; c < cols; ++c) {
+    const int categories = options.categories.empty() ? 0 : options.categories[static_cast<size_t>(c)];
+    if (categories > 0) {
+      errors[static_cast<size_t>(c)] = category_errors(X.col(c), c, categories, options.max_bins);
+      for (int k = 0; k + 1 < categories; ++k) binning.thresholds_[static_cast<size_t>(c)].push_back(k + 0.5);
+      continue;
+    }
     std::vector<double> values;
     values.reserve(static_cast<size_t>(rows));
     for (Eigen::Index r = 0; r < rows; ++r) {

@@ -24,6 +24,9 @@ namespace fraudkit::models {
 
 struct BinningOptions {
   int max_bins = 255;  // bins for non-missing values, 2..255 (one more bin holds the missing values)
+  // Per column (empty = all numeric): 0 = numeric; k > 0 = category codes 0..k-1, one bin
+  // each (k <= max_bins), whatever the rows hold: thresholds 0.5, 1.5, ..., k - 1.5.
+  std::span<const int> categories;
 };
 
 class FeatureBinning {

@@ -37,6 +37,12 @@ std::span<const ParamSpec<BoostingParams>> boosting_param_table() {
        "share of the training rows held out (stratified) for early stopping"},
       {"early_stopping_metric", &BoostingParams::early_stopping_metric, -kNoBound, kNoBound, "logloss or ap"},
       {"seed", &BoostingParams::seed, 0, 2147483647, "seed for subsampling and the early-stopping holdout"},
+      {"categorical", &BoostingParams::categorical, -kNoBound, kNoBound,
+       "native (split on sets of categories) or onehot (split on the 0/1 columns)"},
+      {"max_cat_to_onehot", &BoostingParams::max_cat_to_onehot, 1, 256,
+       "categorical columns with fewer categories split one category against the rest"},
+      {"max_cat_threshold", &BoostingParams::max_cat_threshold, 1, 256,
+       "most categories on the scanned side of a categorical partition split"},
   };
   return table;
 }
@@ -79,7 +85,8 @@ void holdout(std::span<const uint8_t> y, double fraction, Rng& rng, std::vector<
 }  // namespace
 
 void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t> y_all,
-                           std::span<const double> weights, const BoostingParams& params, int threads) {
+                           std::span<const double> weights, const BoostingParams& params, int threads,
+                           std::span<const int> categories) {
   const auto n_all = static_cast<size_t>(X_all.rows());
   if (n_all == 0 || y_all.size() != n_all || (!weights.empty() && weights.size() != n_all))
     throw UsageError("gradient boosting: X has " + std::to_string(n_all) + " rows, y " + std::to_string(y_all.size()) +
@@ -89,6 +96,11 @@ void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t
   if (!by_ap && params.early_stopping_metric != "logloss")
     throw UsageError("gradient_boosting: early_stopping_metric is '" + params.early_stopping_metric +
                      "'; expected logloss or ap");
+  if (params.categorical != "native" && params.categorical != "onehot")
+    throw UsageError("gradient_boosting: categorical is '" + params.categorical + "'; expected native or onehot");
+  if (!categories.empty() && categories.size() != static_cast<size_t>(X_all.cols()))
+    throw UsageError("gradient boosting: " + std::to_string(categories.size()) + " category counts for " +
+                     std::to_string(X_all.cols()) + " columns");
 
   std::vector<double> w_all(n_all);
   double positive = 0, total = 0;
@@ -124,7 +136,10 @@ void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t
   if (!early_stopping) w = std::move(w_all);
   const auto n = static_cast<size_t>(X.rows());
 
-  const FeatureBinning binning = FeatureBinning::fit(X, {.max_bins = params.max_bins}, threads);
+  const FeatureBinning binning =
+      FeatureBinning::fit(X, {.max_bins = params.max_bins, .categories = categories}, threads);
+  std::vector<uint8_t> categorical(categories.size());
+  for (size_t f = 0; f < categories.size(); ++f) categorical[f] = categories[f] > 0;
   const std::vector<uint8_t> bins = binning.transform_rows(X, threads);
   features_ = static_cast<int>(X.cols());
   learning_rate_ = params.learning_rate;
@@ -137,7 +152,10 @@ void GradientBoosting::fit(const Eigen::MatrixXd& X_all, std::span<const uint8_t
       .max_depth = params.max_depth,
       .split = {.lambda = params.lambda,
                 .min_child_weight = params.min_child_weight,
-                .min_samples_leaf = static_cast<uint32_t>(params.min_samples_leaf)}};
+                .min_samples_leaf = static_cast<uint32_t>(params.min_samples_leaf),
+                .categorical = categorical,
+                .max_cat_to_onehot = params.max_cat_to_onehot,
+                .max_cat_threshold = params.max_cat_threshold}};
   std::vector<double> margin(n, base_margin_), gradients(n), hessians(n);
   std::vector<double> held_margin(held_rows.size(), base_margin_);
   std::vector<uint32_t> all(n), sampled;

@@ -10,6 +10,8 @@
 // bin when some values are missing: every value left, the missing ones right. Candidates where a side has
 // fewer than min_samples_leaf rows or less than min_child_weight hessian are skipped.
 // Internal to the tree models (src/models); not part of the public API.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -105,21 +107,50 @@ struct SplitParams {
   double lambda = 1.0;            // L2 penalty on leaf values
   double min_child_weight = 1.0;  // least hessian sum in each child
   uint32_t min_samples_leaf = 1;  // fewest rows in each child
+  // Per feature, 1 = its bins are category codes (empty = every feature numeric). Categorical
+  // features are split XGBoost 1.7's way: with fewer than max_cat_to_onehot categories, one
+  // category against the rest; otherwise the categories sorted by their leaf value
+  // -G / (H + lambda) (0 under min_child_weight) and cut into a prefix and a suffix, scanned
+  // from both ends up to max_cat_threshold categories deep. The missing values go with the
+  // rest (one-vs-rest), or with the far end of the scan.
+  std::span<const uint8_t> categorical;
+  int max_cat_to_onehot = 4;
+  int max_cat_threshold = 64;
+  bool is_categorical(int f) const { return !categorical.empty() && categorical[static_cast<size_t>(f)]; }
 };
 // Whether the split checks need row counts. Without them a side is valid when its hessian sum
 // reaches min_child_weight > 0, which an empty side (hessian 0) never does.
 inline bool needs_counts(const SplitParams& p) { return p.min_samples_leaf > 1 || !(p.min_child_weight > 0); }
 
+// A set of category codes 0..255: the left side of a categorical split.
+class CategorySet {
+ public:
+  void insert(uint32_t code) { bits_[code / 64] |= uint64_t{1} << (code % 64); }
+  bool contains(uint32_t code) const { return code < 256 && (bits_[code / 64] >> (code % 64) & 1); }
+  // The words up to the last non-zero one, at least one (TreeNode::left_categories).
+  std::vector<uint64_t> words() const {
+    size_t n = bits_.size();
+    while (n > 1 && bits_[n - 1] == 0) --n;
+    return {bits_.begin(), bits_.begin() + static_cast<std::ptrdiff_t>(n)};
+  }
+
+ private:
+  std::array<uint64_t, 4> bits_{};
+};
+
 struct SplitCandidate {
   int feature = -1;          // -1: no valid split
-  int bin = 0;               // bins 0..bin go left
+  int bin = 0;               // numeric: bins 0..bin go left
   bool missing_left = false;  // where the missing bin goes
   double gain = 0;
   BinStats left, right;
+  bool categorical = false;  // then left_categories go left, the other categories right
+  CategorySet left_categories;
 };
 
-// The split of highest gain over every active feature, bin and missing direction, among those with
-// gain > 0. Ties go to the smaller feature, then the smaller bin, then missing right.
+// The split of highest gain over every active feature, bin (or category set) and missing
+// direction, among those with gain > 0. Ties go to the smaller feature, then the earlier
+// candidate: the smaller bin, then missing right; for categories, the scan order above.
 SplitCandidate best_split(const NodeHistogram& histogram, const SplitParams& params);
 
 // The gain of a split into sums `left` and `right` (of a node with sums left + right).

@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "fraudkit/error.h"
 
@@ -120,17 +121,20 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     const uint8_t* column = data.bins.data() + s.feature;
     const auto stride = static_cast<size_t>(data.features);
     const auto missing = static_cast<uint8_t>(data.max_bins);
-    partition_rows(parent.rows, left_rows, right_rows, threads, [&](uint32_t r) {
-      const uint8_t b = column[r * stride];
-      return b == missing ? s.missing_left : b <= s.bin;
-    });
-    const std::vector<double>& t = binning.thresholds(s.feature);
     TreeNode& node = tree.nodes_[static_cast<size_t>(parent.node)];
     node.feature = s.feature;
     node.bin = static_cast<uint8_t>(s.bin);
     node.missing_left = s.missing_left;
-    node.threshold = static_cast<size_t>(s.bin) < t.size() ? t[static_cast<size_t>(s.bin)]
-                                                           : std::numeric_limits<double>::infinity();  // all values left
+    if (s.categorical) {
+      node.left_categories = s.left_categories.words();
+      node.threshold = std::numeric_limits<double>::infinity();  // unused
+    } else {
+      const std::vector<double>& t = binning.thresholds(s.feature);
+      node.threshold = static_cast<size_t>(s.bin) < t.size() ? t[static_cast<size_t>(s.bin)]
+                                                             : std::numeric_limits<double>::infinity();  // all values left
+    }
+    partition_rows(parent.rows, left_rows, right_rows, threads,
+                   [&, &node = std::as_const(node)](uint32_t r) { return node.bin_goes_left(column[r * stride], missing); });
     node.gain = s.gain;
     node.left = static_cast<int>(tree.nodes_.size());
     node.right = node.left + 1;
@@ -199,8 +203,7 @@ double HistogramTree::predict(const double* row, size_t stride) const {
   int id = 0;
   while (nodes_[static_cast<size_t>(id)].feature >= 0) {
     const TreeNode& n = nodes_[static_cast<size_t>(id)];
-    const double v = row[static_cast<size_t>(n.feature) * stride];
-    id = (std::isnan(v) ? n.missing_left : v <= n.threshold) ? n.left : n.right;
+    id = n.goes_left(row[static_cast<size_t>(n.feature) * stride]) ? n.left : n.right;
   }
   return nodes_[static_cast<size_t>(id)].value;
 }
@@ -211,7 +214,7 @@ double HistogramTree::predict_binned(const BinnedRows& data, size_t r) const {
   while (nodes_[static_cast<size_t>(id)].feature >= 0) {
     const TreeNode& n = nodes_[static_cast<size_t>(id)];
     const uint8_t b = data.bins[r * static_cast<size_t>(data.features) + static_cast<size_t>(n.feature)];
-    id = (b == missing ? n.missing_left : b <= n.bin) ? n.left : n.right;
+    id = n.bin_goes_left(b, missing) ? n.left : n.right;
   }
   return nodes_[static_cast<size_t>(id)].value;
 }

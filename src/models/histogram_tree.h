@@ -5,6 +5,7 @@
 // histogram is built only for the smaller child; the larger is the parent minus it.
 // Leaf values are Newton steps, -G / (H + lambda), not yet scaled by a learning rate.
 // Internal to the tree models (src/models); not part of the public API.
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -36,6 +37,10 @@ struct BinnedRows {
 // binning) and a missing slot; row counts only when the split checks need them.
 NodeHistogram histogram_shape(const BinnedRows& data, const FeatureBinning& binning, const SplitParams& split);
 
+// A split is numeric (value <= threshold goes left; bins 0..bin) or, when left_categories is
+// not empty, categorical: the feature holds category codes 0, 1, ... and the codes whose bit is
+// set go left, the others right (codes past the bitset too). Missing values go to the learned
+// side either way.
 struct TreeNode {
   int feature = -1;  // -1: a leaf
   uint8_t bin = 0;   // bins 0..bin go left
@@ -46,6 +51,26 @@ struct TreeNode {
   double gain = 0;   // splits: the gain they made
   uint32_t rows = 0;
   double cover = 0;  // the hessian sum of the node's rows (XGBoost's "cover"; TreeSHAP's weights)
+  std::vector<uint64_t> left_categories;  // categorical splits: bit c set = code c goes left
+
+  bool categorical() const { return !left_categories.empty(); }
+  bool category_goes_left(uint32_t code) const {
+    return code / 64 < left_categories.size() && (left_categories[code / 64] >> (code % 64) & 1);
+  }
+  // The decision for a raw value (NaN = missing). A categorical split reads the value as a code;
+  // anything but a code in range goes right.
+  bool goes_left(double v) const {
+    if (std::isnan(v)) return missing_left;
+    if (!categorical()) return v <= threshold;
+    return v >= 0 && v < 64.0 * static_cast<double>(left_categories.size()) && v == std::floor(v) &&
+           category_goes_left(static_cast<uint32_t>(v));
+  }
+  // The decision for a bin code; `missing_bin`: the binning's code for missing values. A
+  // categorical feature's bin is its category code.
+  bool bin_goes_left(uint8_t b, uint8_t missing_bin) const {
+    if (b == missing_bin) return missing_left;
+    return categorical() ? category_goes_left(b) : b <= bin;
+  }
 };
 
 // Memory a grower reuses from tree to tree (histograms), so boosting rounds do not pay page

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -43,6 +44,13 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
       const auto left = static_cast<uint32_t>(nodes_.size());
       if (left >= 0x7ffffffeu) throw Error(ErrorKind::kInternal, "packed trees: more than 2^31 nodes");
       nodes_[item.slot] = {n.threshold, static_cast<uint32_t>(n.feature), left | (n.missing_left ? 0x80000000u : 0u)};
+      if (n.categorical()) {
+        const uint64_t where = (uint64_t{n.left_categories.size()} << 32) | category_words_.size();
+        std::memcpy(&nodes_[item.slot].threshold, &where, sizeof where);
+        nodes_[item.slot].feature |= kCategorical;
+        category_words_.insert(category_words_.end(), n.left_categories.begin(), n.left_categories.end());
+        categorical_ = true;
+      }
       nodes_.resize(nodes_.size() + 2);
       values_.resize(values_.size() + 2);
       queue.push_back({n.left, left, item.depth + 1});
@@ -68,7 +76,8 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
   }
 }
 
-double PackedTrees::accumulate_row(const double* row, double start, double scale) const {
+template <bool kWithCategories>
+double PackedTrees::accumulate_one(const double* row, double start, double scale) const {
   constexpr size_t kLanes = 16;  // trees walked side by side
   uint32_t at[kLanes];
   double sum = start;
@@ -82,15 +91,16 @@ double PackedTrees::accumulate_row(const double* row, double start, double scale
       deepest = std::max(deepest, depths_[first + j]);
     }
     for (uint32_t d = 0; d < steps; ++d)
-      for (size_t j = 0; j < lanes; ++j) at[j] = step(at[j], row);
+      for (size_t j = 0; j < lanes; ++j) at[j] = step<kWithCategories>(at[j], row);
     if (steps < deepest)
-      for (size_t j = 0; j < lanes; ++j) at[j] = walk(at[j], row);
+      for (size_t j = 0; j < lanes; ++j) at[j] = walk<kWithCategories>(at[j], row);
     for (size_t j = 0; j < lanes; ++j) sum += scale * values_[at[j]];
   }
   return sum;
 }
 
-Eigen::VectorXd PackedTrees::accumulate(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
+template <bool kWithCategories>
+Eigen::VectorXd PackedTrees::accumulate_rows(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
   constexpr Eigen::Index kBlock = 64;
   const Eigen::Index rows = X.rows(), features = X.cols();
   Eigen::VectorXd out(rows);
@@ -110,9 +120,9 @@ Eigen::VectorXd PackedTrees::accumulate(const Eigen::MatrixXd& X, double start, 
         std::fill(at, at + count, roots_[t]);
         for (uint32_t d = 0; d < steps_[t]; ++d)  // all rows together, no branches
           for (Eigen::Index i = 0; i < count; ++i)
-            at[i] = step(at[i], block.data() + static_cast<size_t>(i * features));
+            at[i] = step<kWithCategories>(at[i], block.data() + static_cast<size_t>(i * features));
         if (steps_[t] < depths_[t])  // the rows still inside the tree walk on alone
-          for (Eigen::Index i = 0; i < count; ++i) at[i] = walk(at[i], block.data() + static_cast<size_t>(i * features));
+          for (Eigen::Index i = 0; i < count; ++i) at[i] = walk<kWithCategories>(at[i], block.data() + static_cast<size_t>(i * features));
         for (Eigen::Index i = 0; i < count; ++i) sum[i] += scale * values_[at[i]];
       }
       for (Eigen::Index i = 0; i < count; ++i) out[first + i] = sum[i];
@@ -120,5 +130,10 @@ Eigen::VectorXd PackedTrees::accumulate(const Eigen::MatrixXd& X, double start, 
   }
   return out;
 }
+
+template Eigen::VectorXd PackedTrees::accumulate_rows<false>(const Eigen::MatrixXd&, double, double, int) const;
+template Eigen::VectorXd PackedTrees::accumulate_rows<true>(const Eigen::MatrixXd&, double, double, int) const;
+template double PackedTrees::accumulate_one<false>(const double*, double, double) const;
+template double PackedTrees::accumulate_one<true>(const double*, double, double) const;
 
 }  // namespace fraudkit::models

@@ -14,6 +14,7 @@
 // block size or the thread count.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -29,9 +30,13 @@ class PackedTrees {
   explicit PackedTrees(std::span<const HistogramTree> trees);
 
   // out[r] = start + sum over trees of scale * leaf value, for every row of X (NaN = missing).
-  Eigen::VectorXd accumulate(const Eigen::MatrixXd& X, double start, double scale, int threads) const;
+  Eigen::VectorXd accumulate(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
+    return categorical_ ? accumulate_rows<true>(X, start, scale, threads) : accumulate_rows<false>(X, start, scale, threads);
+  }
   // The same for one row of `features` contiguous values (the serving path; no allocation).
-  double accumulate_row(const double* row, double start, double scale) const;
+  double accumulate_row(const double* row, double start, double scale) const {
+    return categorical_ ? accumulate_one<true>(row, start, scale) : accumulate_one<false>(row, start, scale);
+  }
   size_t trees() const { return roots_.size(); }
 
  private:
@@ -41,30 +46,63 @@ class PackedTrees {
     uint32_t left_missing;  // low 31 bits: the left child (right = left + 1; a leaf: itself); top bit: missing goes left
   };
   static_assert(sizeof(Node) == 16);
+  // A categorical split (TreeNode::left_categories) sets this bit of `feature` and keeps in the
+  // bits of `threshold` where its category bitset starts in category_words_ (low 32 bits) and
+  // how many words it has (high 32). Ensembles without one score with the plain numeric step.
+  static constexpr uint32_t kCategorical = 0x80000000u;
+  bool category_goes_left(const Node& node, double v) const {
+    uint64_t where;
+    std::memcpy(&where, &node.threshold, sizeof where);
+    const auto first = static_cast<uint32_t>(where), words = static_cast<uint32_t>(where >> 32);
+    if (!(v >= 0 && v < 64.0 * words) || v != std::floor(v)) return false;  // not a code of the bitset
+    const auto code = static_cast<uint32_t>(v);
+    return category_words_[first + code / 64] >> (code % 64) & 1;
+  }
   // One step of a walk from node n for a row.
+  template <bool kWithCategories>
   uint32_t step(uint32_t n, const double* row) const {
     const Node& node = nodes_[n];
+    if constexpr (kWithCategories) {
+      if (node.feature & kCategorical) {
+        const double v = row[node.feature & ~kCategorical];
+        const bool left = std::isnan(v) ? (node.left_missing >> 31) != 0 : category_goes_left(node, v);
+        return (node.left_missing & 0x7fffffffu) + !left;
+      }
+    }
     const double v = row[node.feature];
     const uint32_t missing_left = node.left_missing >> 31;
     const uint32_t right = static_cast<uint32_t>(!(v <= node.threshold)) & ~(static_cast<uint32_t>(v != v) & missing_left);
     return (node.left_missing & 0x7fffffffu) + right;
   }
   // A walk from node n to the leaf the row reaches, stopping there.
+  template <bool kWithCategories>
   uint32_t walk(uint32_t n, const double* row) const {
     for (;;) {
       const Node& node = nodes_[n];
       const uint32_t left = node.left_missing & 0x7fffffffu;
       if (left == n) return n;
+      if constexpr (kWithCategories) {
+        if (node.feature & kCategorical) {
+          n = step<true>(n, row);
+          continue;
+        }
+      }
       const double v = row[node.feature];
       n = left + (std::isnan(v) ? !(node.left_missing >> 31) : !(v <= node.threshold));
     }
   }
+  template <bool kWithCategories>
+  Eigen::VectorXd accumulate_rows(const Eigen::MatrixXd& X, double start, double scale, int threads) const;
+  template <bool kWithCategories>
+  double accumulate_one(const double* row, double start, double scale) const;
 
   std::vector<Node> nodes_;
   std::vector<double> values_;  // per node; the leaf value in leaves
   std::vector<uint32_t> roots_;
   std::vector<uint32_t> depths_;  // per tree: steps from the root to its deepest leaf
   std::vector<uint32_t> steps_;   // per tree: steps batch rows take together before walking alone
+  std::vector<uint64_t> category_words_;  // the categorical splits' bitsets, one after another
+  bool categorical_ = false;              // any categorical split
 };
 
 }  // namespace fraudkit::models

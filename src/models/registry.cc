@@ -50,9 +50,8 @@ const std::vector<Entry>& entries() {
              params_from_json<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"));
        },
        [](const nlohmann::json& params, const nlohmann::json& state) -> std::unique_ptr<Classifier> {
-         return std::make_unique<BoostingClassifier>(
-             saved_params<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"),
-             models::GradientBoosting::from_json(state));
+         return BoostingClassifier::from_json(
+             saved_params<models::BoostingParams>(params, models::boosting_param_table(), "gradient_boosting"), state);
        }},
       {"random_forest", "random forest of Gini trees on histogram splits (scikit-learn RandomForestClassifier)",
        [] { return params_help(models::forest_param_table()); },

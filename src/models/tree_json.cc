@@ -8,13 +8,44 @@
 #include "fraudkit/error.h"
 
 namespace fraudkit::models {
+namespace {
+
+// A categorical split's left categories as a list of codes; null for other nodes.
+nlohmann::json left_category_codes(const TreeNode& n) {
+  if (!n.categorical()) return nullptr;
+  nlohmann::json codes = nlohmann::json::array();
+  for (uint32_t c = 0; c < 64 * n.left_categories.size(); ++c)
+    if (n.category_goes_left(c)) codes.push_back(c);
+  return codes;
+}
+
+// The inverse: null leaves node i numeric, a list of codes 0..255 makes it categorical.
+void set_left_categories(TreeNode& n, const nlohmann::json& codes, size_t i) {
+  if (codes.is_null()) return;
+  const auto bad = [&] {
+    return ArtifactError("tree: node " + std::to_string(i) + " has left_categories " + codes.dump(-1).substr(0, 80) +
+                         "; expected null or a list of category codes 0..255");
+  };
+  if (!codes.is_array() || n.feature < 0) throw bad();
+  CategorySet set;
+  for (const nlohmann::json& c : codes) {
+    if (!c.is_number_unsigned() || c.get<uint64_t>() > 255) throw bad();
+    set.insert(c.get<uint32_t>());
+  }
+  n.left_categories = set.words();
+}
+
+}  // namespace
 
 nlohmann::json tree_to_json(const std::vector<TreeNode>& nodes) {
   nlohmann::json feature = nlohmann::json::array(), threshold = nlohmann::json::array(),
                  missing_left = nlohmann::json::array(), left = nlohmann::json::array(),
                  right = nlohmann::json::array(), value = nlohmann::json::array(), cover = nlohmann::json::array(),
-                 rows = nlohmann::json::array();
+                 rows = nlohmann::json::array(), categories = nlohmann::json::array();
+  bool any_categorical = false;
   for (const TreeNode& n : nodes) {
+    any_categorical |= n.categorical();
+    categories.push_back(left_category_codes(n));
     feature.push_back(n.feature);
     threshold.push_back(std::isfinite(n.threshold) ? nlohmann::json(n.threshold) : nlohmann::json(nullptr));
     missing_left.push_back(n.missing_left ? 1 : 0);
@@ -24,9 +55,11 @@ nlohmann::json tree_to_json(const std::vector<TreeNode>& nodes) {
     cover.push_back(n.cover);
     rows.push_back(n.rows);
   }
-  return {{"feature", feature}, {"threshold", threshold}, {"missing_left", missing_left}, {"left", left},
-          {"right", right},     {"value", value},         {"cover", cover},
-          {"rows", rows}};
+  nlohmann::json j = {{"feature", feature}, {"threshold", threshold}, {"missing_left", missing_left},
+                      {"left", left},       {"right", right},         {"value", value},
+                      {"cover", cover},     {"rows", rows}};
+  if (any_categorical) j["left_categories"] = std::move(categories);  // only trees that use them
+  return j;
 }
 
 std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
@@ -43,6 +76,9 @@ std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
   // Training row counts per node (they guide the scoring layout) were added after the first
   // artifacts; without them the layout falls back to the cover.
   const bool has_rows = j.contains("rows") && j.at("rows").is_array() && j.at("rows").size() == count;
+  const bool has_categories = j.contains("left_categories");
+  if (has_categories && (!j.at("left_categories").is_array() || j.at("left_categories").size() != count))
+    throw ArtifactError("tree: the saved 'left_categories' is not an array of " + std::to_string(count) + " entries");
   std::vector<TreeNode> nodes(count);
   for (size_t i = 0; i < count; ++i) {
     TreeNode& n = nodes[i];
@@ -55,6 +91,7 @@ std::vector<TreeNode> tree_from_json(const nlohmann::json& j) {
     n.value = j["value"][i].get<double>();
     n.cover = j["cover"][i].get<double>();
     if (has_rows) n.rows = j["rows"][i].get<uint32_t>();
+    if (has_categories) set_left_categories(n, j["left_categories"][i], i);
     if (std::isnan(n.threshold) || !std::isfinite(n.value))
       throw ArtifactError("tree: node " + std::to_string(i) + " has a NaN threshold or a non-finite value");
   }

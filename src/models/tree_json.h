@@ -3,6 +3,8 @@
 // right, value, cover, rows) rather than one object per node, which keeps a 200-tree model's file
 // and parse time small. An infinite threshold (a split above the last bin edge) is saved as
 // null, since JSON has no infinity. Doubles round-trip exactly (shortest round-trip text).
+// Trees with categorical splits add "left_categories": per node null, or the category codes
+// that go left.
 #include <vector>
 
 #include <nlohmann/json.hpp>

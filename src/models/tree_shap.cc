@@ -66,8 +66,7 @@ struct Walker {
   std::vector<PathElement> storage;  // one path per recursion level, each up to depth + 2 long
 
   bool goes_left(const TreeNode& n) const {
-    const double v = row[static_cast<size_t>(n.feature) * stride];
-    return std::isnan(v) ? n.missing_left : v <= n.threshold;
+    return n.goes_left(row[static_cast<size_t>(n.feature) * stride]);
   }
 
   void recurse(int id, PathElement* parent_path, int depth, double zero_fraction, double one_fraction, int feature) {

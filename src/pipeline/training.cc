@@ -112,6 +112,7 @@ TrainOutcome train_on_split(const Dataset& data, const TrainValTest& split, cons
   ctx.audit("classifier", split.train, &X_train);
   const std::vector<double> w_train = row_weights(options.class_weight, y_train, sw_train);
   const auto t0 = std::chrono::steady_clock::now();
+  model.classifier->set_one_hot_blocks(model.preprocess.one_hot_blocks());
   model.classifier->fit(X_train, y_train, w_train);
   const double fit_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -73,6 +73,17 @@ size_t Preprocessor::output_width() const {
   return width;
 }
 
+std::vector<OneHotBlock> Preprocessor::one_hot_blocks() const {
+  std::vector<OneHotBlock> blocks;
+  int at = 0;  // the indicators come after every input column's output
+  for (const ColumnState& c : columns_) {
+    const int width = c.type == ColumnType::kNumeric ? 1 : static_cast<int>(c.categories.size());
+    if (c.type == ColumnType::kCategorical) blocks.push_back({at, width});
+    at += width;
+  }
+  return blocks;
+}
+
 std::vector<std::string> Preprocessor::output_names() const {
   std::vector<std::string> names, indicators;
   for (const ColumnState& c : columns_) {

@@ -52,6 +52,40 @@ TEST(PackedTrees, SameSumsAsTheTreesOwnWalks) {
   }
 }
 
+TEST(PackedTrees, CategoricalSplitsGiveTheTreesOwnSums) {
+  // Column 0 holds codes of 12 categories (some missing), column 1 a number; the label depends
+  // on a scattered set of categories, so the trees split on category sets.
+  Rng rng(3);
+  Eigen::MatrixXd X(4000, 2);
+  std::vector<uint8_t> y(4000);
+  for (Eigen::Index r = 0; r < X.rows(); ++r) {
+    const auto code = static_cast<double>(rng.below(12));
+    X(r, 0) = rng.uniform() < 0.05 ? std::nan("") : code;
+    X(r, 1) = rng.normal();
+    y[static_cast<size_t>(r)] = ((static_cast<int>(code) * 7 % 12 < 4) + X(r, 1) + rng.normal() > 1) ? 1 : 0;
+  }
+  GradientBoosting model;
+  const int categories[] = {12, 0};
+  model.fit(X, y, {}, {.rounds = 20, .max_leaves = 8}, 2, categories);
+  bool any_categorical = false;
+  for (const HistogramTree& t : model.trees())
+    for (const TreeNode& n : t.nodes()) any_categorical |= n.categorical();
+  ASSERT_TRUE(any_categorical);
+  const PackedTrees packed(model.trees());
+  // Codes, missing values, and values no category has (past the codes, negative, fractional).
+  Eigen::MatrixXd Q = random_rows(500, 2, 4);
+  const double odd[] = {12, 300, -1, 2.5, 1e300};
+  for (Eigen::Index r = 0; r < Q.rows(); ++r)
+    if (!std::isnan(Q(r, 0))) Q(r, 0) = r % 10 == 0 ? odd[(r / 10) % 5] : static_cast<double>(r % 12);
+  const Eigen::VectorXd got = packed.accumulate(Q, 0.0, 1.0, 2);
+  std::vector<double> row(2);
+  for (Eigen::Index r = 0; r < Q.rows(); ++r) {
+    ASSERT_EQ(got[r], plain_sum(model.trees(), Q, r, 0.0, 1.0)) << "row " << r;
+    row = {Q(r, 0), Q(r, 1)};
+    ASSERT_EQ(packed.accumulate_row(row.data(), 0.0, 1.0), got[r]) << "row " << r;
+  }
+}
+
 TEST(PackedTrees, TreesWhoseChildrenAreNotSideBySide) {
   // Root splits feature 0 at 0; its right child (node 1) splits feature 1 at 2, missing left;
   // node 4 is the root's left leaf: children listed far apart and out of order.

@@ -1,6 +1,6 @@
 // TreeSHAP against the definition: exact Shapley values of v(S) = E[tree(x) | x_S] computed by
 // brute force over every subset S (a split on a feature outside S averages its children by
-// cover), on random trees with repeated features and missing values; and additivity on
+// cover), on random trees with repeated features, categorical splits and missing values; and additivity on
 // trained boosting trees.
 #include "models/tree_shap.h"
 
@@ -21,7 +21,9 @@ double conditional_value(const std::vector<TreeNode>& nodes, int id, const std::
   if (n.feature < 0) return n.value;
   if (known >> n.feature & 1u) {
     const double v = x[static_cast<size_t>(n.feature)];
-    const bool left = std::isnan(v) ? n.missing_left : v <= n.threshold;
+    bool left = std::isnan(v) ? n.missing_left : v <= n.threshold;
+    if (n.categorical() && !std::isnan(v))  // only whole codes 0..63 can be in the set
+      left = v >= 0 && v < 64 && v == std::floor(v) && (n.left_categories[0] >> static_cast<int>(v) & 1u);
     return conditional_value(nodes, left ? n.left : n.right, x, known);
   }
   const TreeNode &l = nodes[static_cast<size_t>(n.left)], &r = nodes[static_cast<size_t>(n.right)];
@@ -46,7 +48,8 @@ std::vector<double> brute_force_shapley(const std::vector<TreeNode>& nodes, cons
 }
 
 // A random full binary tree of the given depth over `features` features (features repeat
-// along paths), random thresholds in (-1, 1), covers that add up, random missing directions.
+// along paths), random thresholds in (-1, 1) or (30% of splits) random sets of codes 0..7,
+// covers that add up, random missing directions.
 std::vector<TreeNode> random_tree(int depth, int features, Rng& rng) {
   std::vector<TreeNode> nodes(1);
   nodes[0].cover = 100;
@@ -63,6 +66,7 @@ std::vector<TreeNode> random_tree(int depth, int features, Rng& rng) {
     n.feature = static_cast<int>(rng.below(static_cast<uint64_t>(features)));
     n.threshold = 2 * rng.uniform() - 1;
     n.missing_left = rng.uniform() < 0.5;
+    if (rng.uniform() < 0.3) n.left_categories = {rng.next() & 0xff};  // a categorical split on codes 0..7
     n.left = left;
     n.right = left + 1;
     const double cover = n.cover;
@@ -81,7 +85,10 @@ TEST(TreeShap, EqualsBruteForceShapleyValues) {
     const HistogramTree tree = HistogramTree::from_nodes(random_tree(depth, features, rng), features);
     for (int q = 0; q < 5; ++q) {
       std::vector<double> x(static_cast<size_t>(features));
-      for (double& v : x) v = rng.uniform() < 0.1 ? std::nan("") : 2 * rng.uniform() - 1;
+      // Values that both numeric and categorical splits read: codes 0..7 shifted into (-1, 1)
+      // would not be codes, so half the values are codes and half numbers.
+      for (double& v : x)
+        v = rng.uniform() < 0.1 ? std::nan("") : rng.uniform() < 0.5 ? static_cast<double>(rng.below(8)) : 2 * rng.uniform() - 1;
       std::vector<double> phi(static_cast<size_t>(features), 0);
       add_tree_shap(tree, x.data(), 1, 1.0, phi);
       const std::vector<double> want = brute_force_shapley(tree.nodes(), x, features);
