@@ -29,6 +29,7 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
     std::vector<double> rows_at_depth;
     const bool by_rows = in[0].rows > 0;
     nodes_.emplace_back();
+    missing_left_.emplace_back();
     values_.emplace_back();
     for (size_t head = 0; head < queue.size(); ++head) {
       const Item item = queue[head];
@@ -38,12 +39,15 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
       if (n.feature < 0) {  // loops to itself: +inf sends values left, missing goes left
         if (rows_at_depth.size() <= item.depth) rows_at_depth.resize(item.depth + 1, 0.0);
         rows_at_depth[item.depth] += by_rows ? n.rows : n.cover;
-        nodes_[item.slot] = {std::numeric_limits<double>::infinity(), 0, item.slot | 0x80000000u};
+        nodes_[item.slot] = {std::numeric_limits<double>::infinity(), 0, item.slot};
+        missing_left_[item.slot] = 1;
         continue;
       }
       const auto left = static_cast<uint32_t>(nodes_.size());
       if (left >= 0x7ffffffeu) throw Error(ErrorKind::kInternal, "packed trees: more than 2^31 nodes");
-      nodes_[item.slot] = {n.threshold, static_cast<uint32_t>(n.feature), left | (n.missing_left ? 0x80000000u : 0u)};
+      nodes_[item.slot] = {n.threshold, static_cast<uint32_t>(n.feature), left};
+      missing_left_[item.slot] = n.missing_left ? 1 : 0;
+      width_ = std::max(width_, static_cast<size_t>(n.feature) + 1);
       if (n.categorical()) {
         const uint64_t where = (uint64_t{n.left_categories.size()} << 32) | category_words_.size();
         std::memcpy(&nodes_[item.slot].threshold, &where, sizeof where);
@@ -52,6 +56,7 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
         categorical_ = true;
       }
       nodes_.resize(nodes_.size() + 2);
+      missing_left_.resize(missing_left_.size() + 2);
       values_.resize(values_.size() + 2);
       queue.push_back({n.left, left, item.depth + 1});
       queue.push_back({n.right, left + 1, item.depth + 1});
@@ -76,7 +81,7 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
   }
 }
 
-template <bool kWithCategories>
+template <bool kWithCategories, bool kWithMissing>
 double PackedTrees::accumulate_one(const double* row, double start, double scale) const {
   constexpr size_t kLanes = 16;  // trees walked side by side
   uint32_t at[kLanes];
@@ -91,17 +96,30 @@ double PackedTrees::accumulate_one(const double* row, double start, double scale
       deepest = std::max(deepest, depths_[first + j]);
     }
     for (uint32_t d = 0; d < steps; ++d)
-      for (size_t j = 0; j < lanes; ++j) at[j] = step<kWithCategories>(at[j], row);
+      for (size_t j = 0; j < lanes; ++j) at[j] = step<kWithCategories, kWithMissing>(at[j], row);
     if (steps < deepest)
-      for (size_t j = 0; j < lanes; ++j) at[j] = walk<kWithCategories>(at[j], row);
+      for (size_t j = 0; j < lanes; ++j) at[j] = walk<kWithCategories, kWithMissing>(at[j], row);
     for (size_t j = 0; j < lanes; ++j) sum += scale * values_[at[j]];
   }
   return sum;
 }
 
+template <bool kWithCategories, bool kWithMissing>
+void PackedTrees::accumulate_block(const double* block, size_t stride, size_t count, double scale, double* sum,
+                                   uint32_t* at) const {
+  for (size_t t = 0; t < roots_.size(); ++t) {
+    std::fill(at, at + count, roots_[t]);
+    for (uint32_t d = 0; d < steps_[t]; ++d)  // all rows together, no branches
+      for (size_t i = 0; i < count; ++i) at[i] = step<kWithCategories, kWithMissing>(at[i], block + i * stride);
+    if (steps_[t] < depths_[t])  // the rows still inside the tree walk on alone
+      for (size_t i = 0; i < count; ++i) at[i] = walk<kWithCategories, kWithMissing>(at[i], block + i * stride);
+    for (size_t i = 0; i < count; ++i) sum[i] += scale * values_[at[i]];
+  }
+}
+
 template <bool kWithCategories>
 Eigen::VectorXd PackedTrees::accumulate_rows(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
-  constexpr Eigen::Index kBlock = 64;
+  constexpr Eigen::Index kBlock = 256;
   const Eigen::Index rows = X.rows(), features = X.cols();
   Eigen::VectorXd out(rows);
   const Eigen::Index blocks = (rows + kBlock - 1) / kBlock;
@@ -116,15 +134,11 @@ Eigen::VectorXd PackedTrees::accumulate_rows(const Eigen::MatrixXd& X, double st
       for (Eigen::Index f = 0; f < features; ++f)  // to row-major: row i's features at block[i * features]
         for (Eigen::Index i = 0; i < count; ++i) block[static_cast<size_t>(i * features + f)] = X(first + i, f);
       std::fill(sum, sum + count, start);
-      for (size_t t = 0; t < roots_.size(); ++t) {
-        std::fill(at, at + count, roots_[t]);
-        for (uint32_t d = 0; d < steps_[t]; ++d)  // all rows together, no branches
-          for (Eigen::Index i = 0; i < count; ++i)
-            at[i] = step<kWithCategories>(at[i], block.data() + static_cast<size_t>(i * features));
-        if (steps_[t] < depths_[t])  // the rows still inside the tree walk on alone
-          for (Eigen::Index i = 0; i < count; ++i) at[i] = walk<kWithCategories>(at[i], block.data() + static_cast<size_t>(i * features));
-        for (Eigen::Index i = 0; i < count; ++i) sum[i] += scale * values_[at[i]];
-      }
+      const auto n = static_cast<size_t>(count);
+      if (any_missing(block.data(), n * static_cast<size_t>(features)))
+        accumulate_block<kWithCategories, true>(block.data(), static_cast<size_t>(features), n, scale, sum, at);
+      else
+        accumulate_block<kWithCategories, false>(block.data(), static_cast<size_t>(features), n, scale, sum, at);
       for (Eigen::Index i = 0; i < count; ++i) out[first + i] = sum[i];
     }
   }
@@ -133,7 +147,9 @@ Eigen::VectorXd PackedTrees::accumulate_rows(const Eigen::MatrixXd& X, double st
 
 template Eigen::VectorXd PackedTrees::accumulate_rows<false>(const Eigen::MatrixXd&, double, double, int) const;
 template Eigen::VectorXd PackedTrees::accumulate_rows<true>(const Eigen::MatrixXd&, double, double, int) const;
-template double PackedTrees::accumulate_one<false>(const double*, double, double) const;
-template double PackedTrees::accumulate_one<true>(const double*, double, double) const;
+template double PackedTrees::accumulate_one<false, false>(const double*, double, double) const;
+template double PackedTrees::accumulate_one<false, true>(const double*, double, double) const;
+template double PackedTrees::accumulate_one<true, false>(const double*, double, double) const;
+template double PackedTrees::accumulate_one<true, true>(const double*, double, double) const;
 
 }  // namespace fraudkit::models
