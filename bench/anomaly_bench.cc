@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   record("local_outlier_factor", [&] {
     models::LocalOutlierFactor m;
     m.fit(train_X, {}, threads);
-    return m.score(test_X, threads);
+    return m.score(test_X);
   });
   record("autoencoder", [&] {
     models::Autoencoder m;

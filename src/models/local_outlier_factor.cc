@@ -85,7 +85,7 @@ void LocalOutlierFactor::fit(const Eigen::MatrixXd& X, const LofParams& params, 
                             dist.data() + i * static_cast<size_t>(k_), k_distance_);
 }
 
-Eigen::VectorXd LocalOutlierFactor::local_outlier_factor(const Eigen::MatrixXd& X, int) const {
+Eigen::VectorXd LocalOutlierFactor::local_outlier_factor(const Eigen::MatrixXd& X) const {
   if (!index_) throw UsageError("local_outlier_factor: the model is not fitted");
   if (X.cols() != points_->cols())
     throw UsageError("local_outlier_factor: the data has " + std::to_string(X.cols()) + " columns, the model " +
@@ -105,8 +105,8 @@ Eigen::VectorXd LocalOutlierFactor::local_outlier_factor(const Eigen::MatrixXd& 
   return out;
 }
 
-Eigen::VectorXd LocalOutlierFactor::score(const Eigen::MatrixXd& X, int threads) const {
-  Eigen::VectorXd lof = local_outlier_factor(X, threads);
+Eigen::VectorXd LocalOutlierFactor::score(const Eigen::MatrixXd& X) const {
+  Eigen::VectorXd lof = local_outlier_factor(X);
   for (Eigen::Index i = 0; i < lof.size(); ++i) lof[i] = lof[i] / (1.0 + lof[i]);
   return lof;
 }

@@ -41,12 +41,14 @@ class LocalOutlierFactor {
   LocalOutlierFactor& operator=(LocalOutlierFactor&&) noexcept;
   ~LocalOutlierFactor();
 
-  // NaN / infinite values are a DataError (impute first).
+  // NaN / infinite values are a DataError (impute first). `threads` also serves the neighbour
+  // queries of later scoring (a loaded model uses OpenMP's setting); the results do not
+  // depend on it.
   void fit(const Eigen::MatrixXd& X, const LofParams& params, int threads);
   // LOF(x) of each row.
-  Eigen::VectorXd local_outlier_factor(const Eigen::MatrixXd& X, int threads) const;
+  Eigen::VectorXd local_outlier_factor(const Eigen::MatrixXd& X) const;
   // LOF / (1 + LOF).
-  Eigen::VectorXd score(const Eigen::MatrixXd& X, int threads) const;
+  Eigen::VectorXd score(const Eigen::MatrixXd& X) const;
 
   int neighbors() const { return k_; }
   size_t training_rows() const { return points_ ? static_cast<size_t>(points_->rows()) : 0; }

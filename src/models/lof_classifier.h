@@ -18,7 +18,7 @@ class LofClassifier final : public Classifier {
   void fit(const Eigen::MatrixXd& X, std::span<const uint8_t>, std::span<const double>) override {
     model_.fit(X, params_, threads());
   }
-  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X) const override { return model_.score(X, threads()); }
+  Eigen::VectorXd predict_proba(const Eigen::MatrixXd& X) const override { return model_.score(X); }
   nlohmann::json params_to_json() const override {
     return fraudkit::params_to_json(params_, models::lof_param_table());
   }

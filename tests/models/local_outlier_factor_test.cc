@@ -32,7 +32,7 @@ TEST(LocalOutlierFactor, MatchesScikitLearn) {
     const Split s = load_split(name);
     LocalOutlierFactor lof;
     lof.fit(s.train_X, {.max_samples = 0}, 2);
-    const Eigen::VectorXd ours = lof.local_outlier_factor(s.test_X, 2);
+    const Eigen::VectorXd ours = lof.local_outlier_factor(s.test_X);
     const nlohmann::json peer = testing::run_python_json(oracle, testing::dataset_path(name).string() + " --target label");
     const std::vector<double> theirs = peer.at("lof").get<std::vector<double>>();
     ASSERT_EQ(theirs.size(), static_cast<size_t>(ours.size()));
@@ -65,8 +65,8 @@ TEST(LocalOutlierFactor, HandComputedLine) {
   query << 5;  // neighbours 2 (distance 3) and 1 (distance 4)
   const double lrd_q = 1 / ((std::max(kd[2], 3.0) + std::max(kd[1], 4.0)) / 2 + 1e-10);
   const double want = (lrd2 + lrd1) / 2 / lrd_q;
-  EXPECT_NEAR(lof.local_outlier_factor(query, 1)[0], want, 1e-12);
-  EXPECT_NEAR(lof.score(query, 1)[0], want / (1 + want), 1e-12);
+  EXPECT_NEAR(lof.local_outlier_factor(query)[0], want, 1e-12);
+  EXPECT_NEAR(lof.score(query)[0], want / (1 + want), 1e-12);
 }
 
 TEST(LocalOutlierFactor, KeepsAtMostMaxSamplesRowsAndRefusesMissingValues) {
