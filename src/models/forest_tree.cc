@@ -33,7 +33,10 @@ struct Split {
   uint32_t code = 0;  // codes <= code go left
   bool missing_left = false;
   double gain = -std::numeric_limits<double>::infinity();  // any valid split beats none
-  double threshold = 0;
+  // The next code present in the node (ForestCodes::missing() when none: every value goes
+  // left). The raw threshold between the two is computed for the chosen split only: per
+  // improving candidate it was 5% of the fit on tx_1m.
+  uint32_t next_code = 0;
   Sums left, right;
 };
 
@@ -48,7 +51,7 @@ struct CodedRow {
 // Searches one feature's splits over its codes present in the node, in ascending order
 // (`present`: code and sums), `missing` the sums of the NaN rows.
 void search(int f, std::span<const CodedRow> present, const Sums& missing, const Sums& total, uint32_t min_rows,
-            const ForestCodes& codes, Split& best) {
+            Split& best) {
   const double parent = score(total);
   Sums left_values;
   for (size_t i = 0; i + 1 < present.size() || (i + 1 == present.size() && missing.count > 0); ++i) {
@@ -62,9 +65,7 @@ void search(int f, std::span<const CodedRow> present, const Sums& missing, const
       const double gain = score(left) + score(right) - parent;
       if (gain > best.gain) {
         const bool last = i + 1 == present.size();
-        best = {f, present[i].code, missing_left, gain,
-                last ? std::numeric_limits<double>::infinity() : codes.threshold(f, present[i].code, present[i + 1].code),
-                left, right};
+        best = {f, present[i].code, missing_left, gain, last ? ForestCodes::missing() : present[i + 1].code, left, right};
       }
     }
   }
@@ -102,6 +103,7 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
   constexpr uint32_t kLaneLevels = 64;
   std::vector<Sums> lanes(4 * kLaneLevels);      // the same, four ways, for columns of few codes
   std::vector<CodedRow> present;
+  std::vector<uint64_t> keys;
   std::vector<uint32_t> order(features);
   std::vector<uint32_t> scratch;  // right-hand rows while a node is partitioned
 
@@ -156,26 +158,26 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
         if (lo != codes.missing())
           for (uint32_t c = lo; c <= hi; ++c)
             if (dense[c].count) present.push_back({c, dense[c]}), dense[c] = {};
-      } else {  // many codes: sort the rows' codes and merge equal ones
+      } else {  // many codes: sort (code, row) keys, then sum runs of equal codes
+        // 8-byte keys sort about twice as fast as (code, sums) records (tx_1m: the sort was
+        // 17% of the fit; 6% less fit time, measured in one process).
+        keys.clear();
         for (uint32_t k = node.begin; k < node.end; ++k) {
           const uint32_t r = rows[k], c = column[r];
-          const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
-          if (c == codes.missing()) missing.add(add);
-          else present.push_back({c, add});
+          if (c == codes.missing()) missing.add({y[r] ? weights[r] : 0, weights[r], 1});
+          else keys.push_back(uint64_t{c} << 32 | r);
         }
-        if (!present.empty()) {
-          std::sort(present.begin(), present.end(), [](const CodedRow& a, const CodedRow& b) { return a.code < b.code; });
-          size_t out = 0;
-          for (size_t k = 1; k < present.size(); ++k) {
-            if (present[k].code == present[out].code) present[out].sums.add(present[k].sums);
-            else present[++out] = present[k];
-          }
-          present.resize(out + 1);
+        std::sort(keys.begin(), keys.end());
+        for (const uint64_t key : keys) {
+          const auto c = static_cast<uint32_t>(key >> 32), r = static_cast<uint32_t>(key);
+          const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
+          if (present.empty() || present.back().code != c) present.push_back({c, add});
+          else present.back().sums.add(add);
         }
       }
       if (present.size() + (missing.count > 0) > 1) {
         varying = true;
-        search(f, present, missing, node.sums, min_rows, codes, best);
+        search(f, present, missing, node.sums, min_rows, best);
       }
     }
     if (best.feature < 0) continue;  // every drawn feature constant, or no split leaves enough rows
@@ -205,7 +207,8 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
     TreeNode& parent = nodes[static_cast<size_t>(node.node)];
     parent.feature = best.feature;
     parent.missing_left = best.missing_left;
-    parent.threshold = best.threshold;
+    parent.threshold = best.next_code == ForestCodes::missing() ? std::numeric_limits<double>::infinity()
+                                                                : codes.threshold(best.feature, best.code, best.next_code);
     parent.gain = best.gain;
     parent.left = left;
     parent.right = left + 1;
