@@ -267,12 +267,6 @@ FRAUDKIT_HOT void block_terms(BlockScratch& s, Index nb, Index next_nb, Index d,
 double kernel_exp_minus(double a) { return exp_minus(std::min(a, 708.0)); }
 double kernel_log1p_unit(double e) { return log1p_unit(e); }
 
-double sigmoid(double z) {
-  if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
-}
-
 double log_loss(double y, double z) {
   return (std::max(z, 0.0) - y * z) + std::log1p(std::exp(-std::fabs(z)));
 }
