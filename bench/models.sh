@@ -11,8 +11,8 @@
 # Data: the shared cover.csv (286k x 10) and campaign.csv (41k x 62), and a generated
 # 1M-row set (make_transactions.py --rows 1000000 --fraud-rate 0.02 --seed 42 --one-hot).
 # Split: rows with index % 10 < 7 train, the others test (as the parity tests).
-# Times exclude CSV parsing. fraudkit: best of REPEATS (bench/models_bench.cc); the peer: one
-# run. "score" is the batch scoring of the test rows (predict_proba / -score_samples; XGBoost's
+# Times exclude CSV parsing. Both sides: best of REPEATS fits and scorings (the machine is
+# noisy; fraudkit's in bench/models_bench.cc). "score" is the batch scoring of the test rows (predict_proba / -score_samples; XGBoost's
 # includes its DMatrix conversion, as predict_proba does). "row us" is the mean latency of
 # scoring one row at a time: fraudkit's in-process call, and for XGBoost inplace_predict on a
 # one-row array (its fastest single-row path from Python).
@@ -38,12 +38,13 @@ params_of() {
 }
 
 peer() {  # MODEL FILE TARGET -> one JSON line
-  OMP_NUM_THREADS=2 /usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+  OMP_NUM_THREADS=2 /usr/bin/python3 - "$1" "$2" "$3" "$repeats" <<'PY'
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
 import numpy as np, pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 model, path, target = sys.argv[1:4]
+repeats = int(sys.argv[4])
 df = pd.read_csv(path, float_precision="round_trip")
 y = df.pop(target).to_numpy().astype(np.int64)
 X = df.to_numpy(dtype=np.float64)
@@ -66,12 +67,14 @@ else:
     m = IsolationForest(n_estimators=100, n_jobs=2, random_state=0)
     score = lambda A: -m.score_samples(A)
     one = score
-t0 = time.perf_counter()
-m.fit(Xtr) if model == "isolation_forest" else m.fit(Xtr, ytr)
-fit_s = time.perf_counter() - t0
-t0 = time.perf_counter()
-s = score(Xte)
-score_s = time.perf_counter() - t0
+fit_s = score_s = float("inf")
+for _ in range(repeats):  # best of REPEATS, as fraudkit's side
+    t0 = time.perf_counter()
+    m.fit(Xtr) if model == "isolation_forest" else m.fit(Xtr, ytr)
+    fit_s = min(fit_s, time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    s = score(Xte)
+    score_s = min(score_s, time.perf_counter() - t0)
 calls = 200
 t0 = time.perf_counter()
 for k in range(calls):
