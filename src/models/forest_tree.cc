@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <utility>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "fraudkit/error.h"
