@@ -31,16 +31,14 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
     const bool by_rows = in[0].rows > 0;
     nodes_.emplace_back();
     missing_left_.emplace_back();
-    values_.emplace_back();
     for (size_t head = 0; head < queue.size(); ++head) {
       const Item item = queue[head];
       const TreeNode& n = in[static_cast<size_t>(item.id)];
       depth = std::max(depth, item.depth);
-      values_[item.slot] = n.value;
-      if (n.feature < 0) {  // loops to itself: +inf sends values left, missing goes left
+      if (n.feature < 0) {  // loops to itself; the sentinel feature is set once width_ is known
         if (rows_at_depth.size() <= item.depth) rows_at_depth.resize(item.depth + 1, 0.0);
         rows_at_depth[item.depth] += by_rows ? n.rows : n.cover;
-        nodes_[item.slot] = {std::numeric_limits<double>::infinity(), 0, item.slot};
+        nodes_[item.slot] = {n.value, 0, item.slot};
         missing_left_[item.slot] = 1;
         continue;
       }
@@ -58,7 +56,6 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
       }
       nodes_.resize(nodes_.size() + 2);
       missing_left_.resize(missing_left_.size() + 2);
-      values_.resize(values_.size() + 2);
       queue.push_back({n.left, left, item.depth + 1});
       queue.push_back({n.right, left + 1, item.depth + 1});
     }
@@ -80,6 +77,33 @@ PackedTrees::PackedTrees(std::span<const HistogramTree> trees) {
     }
     steps_.push_back(steps);
   }
+  if (width_ >= kCategorical) throw Error(ErrorKind::kInternal, "packed trees: too many features");
+  for (uint32_t n = 0; n < nodes_.size(); ++n)
+    if (nodes_[n].left == n) nodes_[n].feature = static_cast<uint32_t>(width_);
+  // 24 bytes a node: the node and its missing direction, with room for the scratch.
+  large_trees_ = !roots_.empty() && nodes_.size() * 24 / roots_.size() > 32 * 1024;
+}
+
+size_t PackedTrees::block_rows(size_t row_bytes) const {
+  if (!large_trees_) return 256;
+  return std::clamp<size_t>((size_t{1} << 20) / std::max<size_t>(1, row_bytes), 256, 4096);
+}
+
+double PackedTrees::accumulate_row(const double* row, double start, double scale) const {
+  // The row with the sentinel after it, on the stack for the usual widths (no allocation).
+  constexpr size_t kStackWidth = 255;
+  double stack[kStackWidth + 1];
+  std::vector<double> heap;
+  double* copy = stack;
+  if (width_ > kStackWidth) {
+    heap.resize(width_ + 1);
+    copy = heap.data();
+  }
+  std::copy(row, row + width_, copy);
+  copy[width_] = -std::numeric_limits<double>::infinity();
+  const bool missing = any_missing(row, width_);
+  if (categorical_) return missing ? accumulate_one<true, true>(copy, start, scale) : accumulate_one<true, false>(copy, start, scale);
+  return missing ? accumulate_one<false, true>(copy, start, scale) : accumulate_one<false, false>(copy, start, scale);
 }
 
 template <bool kWithCategories, bool kWithMissing>
@@ -100,17 +124,15 @@ double PackedTrees::accumulate_one(const double* row, double start, double scale
       for (size_t j = 0; j < lanes; ++j) at[j] = step<kWithCategories, kWithMissing>(at[j], row);
     if (steps < deepest)
       for (size_t j = 0; j < lanes; ++j) at[j] = walk<kWithCategories, kWithMissing>(at[j], row);
-    for (size_t j = 0; j < lanes; ++j) sum += scale * values_[at[j]];
+    for (size_t j = 0; j < lanes; ++j) sum += scale * nodes_[at[j]].threshold;
   }
   return sum;
 }
 
 template <bool kWithCategories, bool kWithMissing>
 void PackedTrees::accumulate_block(const double* block, size_t stride, size_t count, double scale, double* sum,
-                                   uint32_t* at) const {
-  if (count > kBlockRows) throw Error(ErrorKind::kInternal, "packed trees: a block of more than kBlockRows rows");
-  // Rows not yet in a leaf after the common steps (indices into the block).
-  uint32_t left_inside[kBlockRows];
+                                   uint32_t* at, uint32_t* left_inside) const {
+  // left_inside: the rows not yet in a leaf after the common steps (indices into the block).
   for (size_t t = 0; t < roots_.size(); ++t) {
     const uint32_t root = roots_[t], steps = steps_[t];
     const bool deeper = steps < depths_[t];
@@ -156,33 +178,42 @@ void PackedTrees::accumulate_block(const double* block, size_t stride, size_t co
       }
       inside = still;
     }
-    for (size_t i = 0; i < count; ++i) sum[i] += scale * values_[at[i]];
+    for (size_t i = 0; i < count; ++i) sum[i] += scale * nodes_[at[i]].threshold;
   }
 }
 
 template <bool kWithCategories>
 Eigen::VectorXd PackedTrees::accumulate_rows(const Eigen::MatrixXd& X, double start, double scale, int threads) const {
-  constexpr auto kBlock = static_cast<Eigen::Index>(kBlockRows);
-  const Eigen::Index rows = X.rows(), features = X.cols();
+  const Eigen::Index rows = X.rows();
+  if (static_cast<size_t>(X.cols()) < width_)
+    throw Error(ErrorKind::kInternal, "packed trees: the trees read more columns than the data has");
+  const auto width = static_cast<Eigen::Index>(width_), stride = width + 1;  // the sentinel after each row
+  const auto block_size = static_cast<Eigen::Index>(block_rows(static_cast<size_t>(stride) * sizeof(double)));
   Eigen::VectorXd out(rows);
-  const Eigen::Index blocks = (rows + kBlock - 1) / kBlock;
-#pragma omp parallel num_threads(std::max(1, threads)) if (rows > 4 * kBlock)
+  const Eigen::Index blocks = (rows + block_size - 1) / block_size;
+#pragma omp parallel num_threads(std::max(1, threads)) if (rows > 1024)
   {
-    std::vector<double> block(static_cast<size_t>(kBlock * features));
-    double sum[kBlock];
-    uint32_t at[kBlock];
+    const auto n = static_cast<size_t>(block_size);
+    std::vector<double> block(n * static_cast<size_t>(stride)), sum(n);
+    std::vector<uint32_t> at(n), left_inside(n);
+    for (size_t i = 0; i < n; ++i) block[i * static_cast<size_t>(stride) + width_] = -std::numeric_limits<double>::infinity();
 #pragma omp for schedule(static)
     for (Eigen::Index b = 0; b < blocks; ++b) {
-      const Eigen::Index first = b * kBlock, count = std::min(kBlock, rows - first);
-      for (Eigen::Index f = 0; f < features; ++f)  // to row-major: row i's features at block[i * features]
-        for (Eigen::Index i = 0; i < count; ++i) block[static_cast<size_t>(i * features + f)] = X(first + i, f);
-      std::fill(sum, sum + count, start);
-      const auto n = static_cast<size_t>(count);
-      if (any_missing(block.data(), n * static_cast<size_t>(features)))
-        accumulate_block<kWithCategories, true>(block.data(), static_cast<size_t>(features), n, scale, sum, at);
+      const Eigen::Index first = b * block_size, count = std::min(block_size, rows - first);
+      bool missing = false;
+      for (Eigen::Index f = 0; f < width; ++f)  // to row-major: row i's features at block[i * stride]
+        for (Eigen::Index i = 0; i < count; ++i) {
+          const double v = X(first + i, f);
+          missing |= std::isnan(v);
+          block[static_cast<size_t>(i * stride + f)] = v;
+        }
+      std::fill(sum.begin(), sum.end(), start);
+      const auto c = static_cast<size_t>(count), s = static_cast<size_t>(stride);
+      if (missing)
+        accumulate_block<kWithCategories, true>(block.data(), s, c, scale, sum.data(), at.data(), left_inside.data());
       else
-        accumulate_block<kWithCategories, false>(block.data(), static_cast<size_t>(features), n, scale, sum, at);
-      for (Eigen::Index i = 0; i < count; ++i) out[first + i] = sum[i];
+        accumulate_block<kWithCategories, false>(block.data(), s, c, scale, sum.data(), at.data(), left_inside.data());
+      for (Eigen::Index i = 0; i < count; ++i) out[first + i] = sum[static_cast<size_t>(i)];
     }
   }
   return out;

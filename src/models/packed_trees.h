@@ -1,16 +1,21 @@
 #pragma once
 // The scoring form of a tree ensemble (boosting, random forest, isolation forest): every
 // tree's nodes in one flat array of 16-byte nodes with each node's two children side by side.
-// A leaf points to itself whatever the value (threshold +inf, missing goes left), so a walk
-// can run a fixed number of steps, the tree's depth, with no branch on the data: many walks
-// then proceed side by side and the processor overlaps their memory loads instead of
-// stalling on one walk's mispredicted branches.
-// - A batch is scored in blocks of 256 rows copied to row-major order; each tree is walked by
-//   the block's rows while its nodes are in cache: together, without branches, for as many
-//   steps as 75% of the training rows needed, then the rows not yet in a leaf as a list that
-//   is compacted (without branches) after every step.
-//   (256 rows: 20% faster than 64 on random forests of deep trees, which then come from
-//   memory a quarter as often; no change on boosting.)
+// A leaf points to itself whatever the value, so a walk can run a fixed number of steps, the
+// tree's depth, with no branch on the data: many walks then proceed side by side and the
+// processor overlaps their memory loads instead of stalling on one walk's mispredicted
+// branches. A leaf reads a sentinel column holding -inf (one past the features the splits
+// read), which is <= anything, so it stays; its threshold field holds the leaf value, read
+// from the cache line the walk has just loaded (a separate array of values was a cache miss
+// per row and tree: 8% of a deep forest's scoring).
+// - A batch is scored in blocks of rows copied to row-major order, with the sentinel; each
+//   tree is walked by the block's rows while its nodes are in cache: together, without
+//   branches, for as many steps as 75% of the training rows needed, then the rows not yet in a
+//   leaf as a list that is compacted (without branches) after every step.
+//   Block size: 256 rows for trees that fit in the first-level cache, otherwise as many rows
+//   (up to 4096) as fit in 1 MB, so a large tree comes from memory once per many rows
+//   (random forests grown until pure: -30 to -40% on campaign and a 1M-row set; the same on
+//   small trees was up to 30% slower).
 // - A single row walks 16 trees together, the same number of steps together, then each
 //   tree on to its leaf.
 // The sum per row is start + scale * leaf_1 + scale * leaf_2 + ... in tree order, the same
@@ -38,17 +43,13 @@ class PackedTrees {
     return categorical_ ? accumulate_rows<true>(X, start, scale, threads) : accumulate_rows<false>(X, start, scale, threads);
   }
   // The same for one row of `features` contiguous values (the serving path; no allocation).
-  double accumulate_row(const double* row, double start, double scale) const {
-    const bool missing = any_missing(row, width_);
-    if (categorical_) return missing ? accumulate_one<true, true>(row, start, scale) : accumulate_one<true, false>(row, start, scale);
-    return missing ? accumulate_one<false, true>(row, start, scale) : accumulate_one<false, false>(row, start, scale);
-  }
+  double accumulate_row(const double* row, double start, double scale) const;
   size_t trees() const { return roots_.size(); }
 
  private:
   struct Node {
-    double threshold;  // value <= threshold goes left; +inf in a leaf
-    uint32_t feature;  // 0 in a leaf (any feature will do: the leaf loops to itself)
+    double threshold;  // value <= threshold goes left; a leaf: its value
+    uint32_t feature;  // a leaf: width_, the sentinel column (-inf)
     uint32_t left;     // the left child (right = left + 1); a leaf: itself
   };
   static_assert(sizeof(Node) == 16);
@@ -99,25 +100,28 @@ class PackedTrees {
       n = step<kWithCategories, kWithMissing>(n, row);
     }
   }
-  static constexpr size_t kBlockRows = 256;  // rows of a batch walked together
   template <bool kWithCategories>
   Eigen::VectorXd accumulate_rows(const Eigen::MatrixXd& X, double start, double scale, int threads) const;
-  // Rows `count` (<= kBlockRows) of a row-major block (row i at block + i * stride) into sum[i].
+  // Rows `count` of a row-major block (row i at block + i * stride) into sum[i]; `at` and
+  // `left_inside` hold count entries each (scratch).
   template <bool kWithCategories, bool kWithMissing>
-  void accumulate_block(const double* block, size_t stride, size_t count, double scale, double* sum,
-                        uint32_t* at) const;
+  void accumulate_block(const double* block, size_t stride, size_t count, double scale, double* sum, uint32_t* at,
+                        uint32_t* left_inside) const;
+  // `row`: width_ + 1 values, the last the sentinel.
   template <bool kWithCategories, bool kWithMissing>
   double accumulate_one(const double* row, double start, double scale) const;
+  // Rows of a batch walked together: see the top of this file.
+  size_t block_rows(size_t row_bytes) const;
 
   std::vector<Node> nodes_;
   std::vector<uint32_t> missing_left_;  // per node: 1 = missing values go left (leaves: 1, stay)
-  std::vector<double> values_;  // per node; the leaf value in leaves
   std::vector<uint32_t> roots_;
   std::vector<uint32_t> depths_;  // per tree: steps from the root to its deepest leaf
   std::vector<uint32_t> steps_;   // per tree: steps batch rows take together before walking alone
   std::vector<uint64_t> category_words_;  // the categorical splits' bitsets, one after another
   bool categorical_ = false;              // any categorical split
   size_t width_ = 0;                      // 1 + the largest feature any split reads
+  bool large_trees_ = false;              // trees larger than the first-level cache, on average
 };
 
 }  // namespace fraudkit::models

@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "common/random.h"
+#include "fraudkit/error.h"
 #include "models/gradient_boosting.h"
+#include "models/random_forest.h"
 
 namespace fraudkit::models {
 namespace {
@@ -54,6 +57,30 @@ TEST(PackedTrees, SameSumsAsTheTreesOwnWalks) {
     for (Eigen::Index c = 0; c < 6; ++c) row[static_cast<size_t>(c)] = Q(r, c);
     ASSERT_EQ(packed.accumulate_row(row.data(), 0.25, 0.1), plain_sum(trees, Q, r, 0.25, 0.1)) << "row " << r;
   }
+}
+
+TEST(PackedTrees, LargeTreesScoredInLargeBlocksGiveTheTreesOwnSums) {
+  // Trees grown until pure on a noisy label have thousands of nodes: the batch is then cut into
+  // blocks of up to 4096 rows. 5000 rows: one full block and a partial one. The data has a
+  // column no split reads after the ones they do (the sentinel column must not take its place).
+  const Eigen::MatrixXd X = random_rows(8000, 4, 5);
+  std::vector<uint8_t> y(8000);
+  Rng noise(6);
+  for (Eigen::Index r = 0; r < X.rows(); ++r) y[static_cast<size_t>(r)] = noise.uniform() < 0.3 ? 1 : 0;
+  RandomForest forest;
+  forest.fit(X, y, {}, {.trees = 4, .max_features = "all"}, 2);
+  const std::vector<HistogramTree>& trees = forest.trees();
+  ASSERT_GT(trees[0].nodes().size(), 2000u);
+  Eigen::MatrixXd Q(5000, 5);
+  Q.leftCols(4) = random_rows(5000, 4, 7);
+  Q.col(4).setConstant(std::numeric_limits<double>::infinity());
+  const PackedTrees packed(trees);
+  for (const int threads : {1, 2}) {
+    const Eigen::VectorXd got = packed.accumulate(Q, 0.0, 1.0, threads);
+    for (Eigen::Index r = 0; r < Q.rows(); ++r) ASSERT_EQ(got[r], plain_sum(trees, Q, r, 0.0, 1.0)) << "row " << r;
+  }
+  // Data narrower than the columns the splits read is refused, not read past its end.
+  EXPECT_THROW(packed.accumulate(Q.leftCols(2), 0.0, 1.0, 1), Error);
 }
 
 TEST(PackedTrees, CategoricalSplitsGiveTheTreesOwnSums) {
