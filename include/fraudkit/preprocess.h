@@ -42,6 +42,14 @@ struct OneHotBlock {
   bool operator==(const OneHotBlock&) const = default;
 };
 
+// An input column's place in the output: one column from `first` for a numeric column, its
+// one-hot block for a categorical one.
+struct ColumnOutput {
+  int first = 0;
+  int width = 1;
+  bool categorical = false;
+};
+
 class Preprocessor {
  public:
   Preprocessor() = default;
@@ -58,6 +66,9 @@ class Preprocessor {
   size_t input_width() const { return columns_.size(); }
   size_t output_width() const;
   std::vector<std::string> output_names() const;
+  // Where each input column's output is, in column order; the missing indicators come after
+  // all of them.
+  std::vector<ColumnOutput> column_outputs() const;
   // Where each categorical column's one-hot columns are, in column order.
   std::vector<OneHotBlock> one_hot_blocks() const;
   // The schema the model expects as input (names, types, categories seen at fit).

@@ -47,11 +47,15 @@ ForestCodes ForestCodes::fit(const Eigen::MatrixXd& X, bool exact, int max_bins,
     }
   }
   for (const auto& v : c.levels_) c.max_levels_ = std::max(c.max_levels_, static_cast<uint32_t>(v.size()));
-  c.narrow_.resize(c.codes_.size());
+  c.narrow_first_.assign(features, 0);
+  size_t narrow_columns = 0;
+  for (size_t f = 0; f < features; ++f) narrow_columns += c.narrow(static_cast<int>(f)) ? 1 : 0;
+  c.narrow_.reserve(narrow_columns * c.rows_);
   for (size_t f = 0; f < features; ++f) {
     if (!c.narrow(static_cast<int>(f))) continue;
+    c.narrow_first_[f] = c.narrow_.size();
     for (size_t i = f * c.rows_; i < (f + 1) * c.rows_; ++i)
-      c.narrow_[i] = c.codes_[i] == missing() ? kNarrowMissing : static_cast<uint8_t>(c.codes_[i]);
+      c.narrow_.push_back(c.codes_[i] == missing() ? kNarrowMissing : static_cast<uint8_t>(c.codes_[i]));
   }
   return c;
 }

@@ -36,7 +36,7 @@ class ForestCodes {
   static constexpr uint8_t kNarrowMissing = 0xff;
   bool narrow(int f) const { return levels(f) <= kNarrowLevels; }
   std::span<const uint8_t> narrow_column(int f) const {
-    return {narrow_.data() + static_cast<size_t>(f) * rows_, rows_};
+    return {narrow_.data() + narrow_first_[static_cast<size_t>(f)], rows_};
   }
   uint32_t max_levels() const { return max_levels_; }
   static constexpr uint32_t missing() { return 0xffffffffu; }
@@ -48,7 +48,8 @@ class ForestCodes {
   size_t rows_ = 0;
   uint32_t max_levels_ = 0;
   std::vector<uint32_t> codes_;              // column-major
-  std::vector<uint8_t> narrow_;              // column-major; only narrow() columns filled
+  std::vector<uint8_t> narrow_;              // the narrow() columns, one after another
+  std::vector<size_t> narrow_first_;         // per column: where it starts in narrow_
   std::vector<std::vector<double>> levels_;  // exact: distinct values; histogram: bin edges + inf
 };
 

@@ -5,23 +5,19 @@
 namespace fraudkit::pipeline_detail {
 namespace {
 
-// Where each input column's output lives: numeric columns one output column, categorical ones
-// a one-hot block of `width` columns, missing indicators after all of them.
 struct Block {
   Eigen::Index first = 0, width = 1;
   bool categorical = false;
 };
 
+// Every output column's source: the input columns' outputs (Preprocessor::column_outputs),
+// then each missing indicator as a numeric column of its own.
 std::vector<Block> output_layout(const Preprocessor& p, Eigen::Index total_width) {
   std::vector<Block> blocks;
   Eigen::Index at = 0;
-  for (const auto& c : p.columns()) {
-    Block b;
-    b.first = at;
-    b.categorical = c.type == ColumnType::kCategorical;
-    b.width = b.categorical ? static_cast<Eigen::Index>(c.categories.size()) : 1;
-    at += b.width;
-    blocks.push_back(b);
+  for (const ColumnOutput& c : p.column_outputs()) {
+    blocks.push_back({c.first, c.width, c.categorical});
+    at = c.first + c.width;
   }
   for (; at < total_width; ++at) blocks.push_back({at, 1, false});  // indicators
   return blocks;

@@ -73,14 +73,22 @@ size_t Preprocessor::output_width() const {
   return width;
 }
 
-std::vector<OneHotBlock> Preprocessor::one_hot_blocks() const {
-  std::vector<OneHotBlock> blocks;
+std::vector<ColumnOutput> Preprocessor::column_outputs() const {
+  std::vector<ColumnOutput> outputs;
   int at = 0;  // the indicators come after every input column's output
   for (const ColumnState& c : columns_) {
-    const int width = c.type == ColumnType::kNumeric ? 1 : static_cast<int>(c.categories.size());
-    if (c.type == ColumnType::kCategorical) blocks.push_back({at, width});
+    const bool categorical = c.type == ColumnType::kCategorical;
+    const int width = categorical ? static_cast<int>(c.categories.size()) : 1;
+    outputs.push_back({at, width, categorical});
     at += width;
   }
+  return outputs;
+}
+
+std::vector<OneHotBlock> Preprocessor::one_hot_blocks() const {
+  std::vector<OneHotBlock> blocks;
+  for (const ColumnOutput& c : column_outputs())
+    if (c.categorical) blocks.push_back({c.first, c.width});
   return blocks;
 }
 
