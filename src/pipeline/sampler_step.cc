@@ -5,20 +5,11 @@
 namespace fraudkit::pipeline_detail {
 namespace {
 
-struct Block {
-  Eigen::Index first = 0, width = 1;
-  bool categorical = false;
-};
-
 // Every output column's source: the input columns' outputs (Preprocessor::column_outputs),
 // then each missing indicator as a numeric column of its own.
-std::vector<Block> output_layout(const Preprocessor& p, Eigen::Index total_width) {
-  std::vector<Block> blocks;
-  Eigen::Index at = 0;
-  for (const ColumnOutput& c : p.column_outputs()) {
-    blocks.push_back({c.first, c.width, c.categorical});
-    at = c.first + c.width;
-  }
+std::vector<ColumnOutput> output_layout(const Preprocessor& p, Eigen::Index total_width) {
+  std::vector<ColumnOutput> blocks = p.column_outputs();
+  int at = blocks.empty() ? 0 : blocks.back().first + blocks.back().width;
   for (; at < total_width; ++at) blocks.push_back({at, 1, false});  // indicators
   return blocks;
 }
@@ -31,7 +22,7 @@ FitRows resample_fit_rows(const Preprocessor& preprocess, const Eigen::MatrixXd&
                           const std::vector<uint8_t>& y, const std::vector<double>& sample_weights,
                           const Sampler& sampler, const RunContext& ctx) {
   const bool fold = needs_categorical(sampler);
-  const std::vector<Block> layout = output_layout(preprocess, X.cols());
+  const std::vector<ColumnOutput> layout = output_layout(preprocess, X.cols());
   const std::vector<std::string> out_names = preprocess.output_names();
 
   // The sampler's view: either X as is, or one code column per categorical block (the hot
@@ -45,7 +36,7 @@ FitRows resample_fit_rows(const Preprocessor& preprocess, const Eigen::MatrixXd&
   } else {
     view.resize(X.rows(), static_cast<Eigen::Index>(layout.size()));
     for (size_t b = 0; b < layout.size(); ++b) {
-      const Block& blk = layout[b];
+      const ColumnOutput& blk = layout[b];
       categorical.push_back(blk.categorical ? 1 : 0);
       names.push_back(b < preprocess.columns().size() ? preprocess.columns()[b].name : out_names[static_cast<size_t>(blk.first)]);
       for (Eigen::Index r = 0; r < X.rows(); ++r) {
@@ -79,7 +70,7 @@ FitRows resample_fit_rows(const Preprocessor& preprocess, const Eigen::MatrixXd&
   }
   out.X = Eigen::MatrixXd::Zero(res.X.rows(), X.cols());
   for (size_t b = 0; b < layout.size(); ++b) {
-    const Block& blk = layout[b];
+    const ColumnOutput& blk = layout[b];
     const auto col = static_cast<Eigen::Index>(b);
     for (Eigen::Index r = 0; r < res.X.rows(); ++r) {
       if (!blk.categorical) {
