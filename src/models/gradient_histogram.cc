@@ -53,7 +53,18 @@ void accumulate(BinStats* out, std::span<const size_t> offset, std::span<const u
                 std::span<const uint8_t> bins, size_t features, std::span<const double> gradients,
                 std::span<const double> hessians, std::span<const uint32_t> rows, std::span<const uint32_t> used,
                 bool counts) {
-  for (const uint32_t r : rows) {
+  // A node's rows are scattered through the data: each row's bins and gradient are prefetched
+  // this many rows ahead (boosting fit on 1M rows: -11% with the partition's; 32 measured best
+  // of 16/32/64).
+  constexpr size_t kAhead = 32;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const uint32_t r = rows[i];
+    if (i + kAhead < rows.size()) {
+      const uint32_t next = rows[i + kAhead];
+      __builtin_prefetch(bins.data() + static_cast<size_t>(next) * features);
+      __builtin_prefetch(gradients.data() + next);
+      __builtin_prefetch(hessians.data() + next);
+    }
     const uint8_t* row = bins.data() + static_cast<size_t>(r) * features;
     const double gradient = gradients[r], hessian = hessians[r];
     const Pair add = {gradient, hessian};
@@ -159,11 +170,16 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
       if (!counts_) stats_[skipped].count = 0;
     }
   };
-  // Large nodes: fixed blocks of rows, each summed into its own histogram (the first into this
-  // one), then added up in block order. The blocks do not depend on the thread count, so
-  // neither do the sums. Each row's bins and gradients are read once, by one thread.
-  constexpr size_t kBlock = 16384;
-  const size_t blocks = (rows.size() + kBlock - 1) / kBlock;
+  // Large nodes: blocks of rows, each summed into its own histogram (the first into this one),
+  // then added up in block order. The blocks depend on the row count only, not on the thread
+  // count, so neither do the sums. Each row's bins and gradients are read once, by one thread.
+  // At least 2048 rows a block, so nodes from 4096 rows are summed in parallel, and at most 16
+  // blocks, so adding them up stays small next to the rows. Fixed 16384-row blocks left the
+  // second thread waiting on every node under 32k rows (with the partition's smaller blocks, a
+  // thread waiting went from 24% to 12% of a 1M-row fit's samples).
+  constexpr size_t kMinBlock = 2048, kMaxBlocks = 16;
+  const size_t block = std::max(kMinBlock, (rows.size() + kMaxBlocks - 1) / kMaxBlocks);
+  const size_t blocks = (rows.size() + block - 1) / block;
   if (blocks < 2) {
     BinStats total;
     sum_into(stats_.data(), total, rows);
@@ -171,14 +187,16 @@ void NodeHistogram::build(std::span<const uint8_t> bins, std::span<const double>
     return;
   }
   const size_t size = stats_.size();
-  partial_.assign((blocks - 1) * size, BinStats{});
+  partial_.resize((blocks - 1) * size);  // each block zeroes its own, in parallel
   std::vector<BinStats> totals(blocks);
 #pragma omp parallel num_threads(std::max(1, threads))
   {
 #pragma omp for schedule(dynamic, 1)
     for (size_t b = 0; b < blocks; ++b) {
-      const size_t begin = b * kBlock, end = std::min(rows.size(), begin + kBlock);
-      sum_into(b == 0 ? stats_.data() : partial_.data() + (b - 1) * size, totals[b], rows.subspan(begin, end - begin));
+      const size_t begin = b * block, end = std::min(rows.size(), begin + block);
+      BinStats* out = b == 0 ? stats_.data() : partial_.data() + (b - 1) * size;
+      if (b > 0) std::fill(out, out + size, BinStats{});
+      sum_into(out, totals[b], rows.subspan(begin, end - begin));
     }
 #pragma omp for schedule(static)
     for (size_t i = 0; i < size; ++i)

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "common/uninitialized_vector.h"
 #include "fraudkit/error.h"
 
 namespace fraudkit::models {
@@ -17,41 +18,69 @@ namespace {
 struct OpenLeaf {
   int node = 0;
   int depth = 0;
-  std::vector<uint32_t> rows;
+  UninitializedVector<uint32_t> rows;
   std::unique_ptr<NodeHistogram> histogram;
   SplitCandidate split;
 };
 
 double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.hessian + lambda); }
 
+// Rows a partition or histogram pass prefetches ahead: a node's rows are scattered through
+// the data (7 MB of bins on a 1M-row set), and the pass otherwise waits on each row's bins.
+// 32 measured best of 16/32/64 (boosting fit on 1M rows: -11% with the histogram pass's).
+constexpr size_t kPrefetchRows = 32;
+
 // Splits `rows` into the rows going left and right, each in their original order. Large nodes
 // are split in fixed blocks on up to `threads` threads (count, then place), which gives the
-// same order as one pass.
-template <class GoesLeft>
-void partition_rows(std::span<const uint32_t> rows, std::vector<uint32_t>& left, std::vector<uint32_t>& right,
-                    int threads, GoesLeft goes_left) {
-  constexpr size_t kBlock = 16384;
-  const size_t blocks = (rows.size() + kBlock - 1) / kBlock;
+// same order as one pass. `touch(r)` prefetches what goes_left(r) reads.
+template <class GoesLeft, class Touch>
+void partition_rows(std::span<const uint32_t> rows, UninitializedVector<uint32_t>& left,
+                    UninitializedVector<uint32_t>& right, int threads, GoesLeft goes_left, Touch touch) {
+  // Raw pointers and by-value functors: with the byte stores to `side`, which may alias
+  // anything, the compiler otherwise reloads every pointer and the node's fields each row.
+  const uint32_t* in = rows.data();
+  const size_t n = rows.size();
+  constexpr size_t kBlock = 2048;
+  const size_t blocks = (n + kBlock - 1) / kBlock;
   if (blocks < 4 || threads <= 1) {
-    for (const uint32_t r : rows) (goes_left(r) ? left : right).push_back(r);
+    left.resize(n);  // uninitialised; cut to size below
+    right.resize(n);
+    uint32_t *l = left.data(), *r = right.data();
+    size_t lefts = 0, rights = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (i + kPrefetchRows < n) touch(in[i + kPrefetchRows]);
+      const uint32_t row = in[i];
+      if (goes_left(row)) l[lefts++] = row;
+      else r[rights++] = row;
+    }
+    left.resize(lefts);
+    right.resize(rights);
     return;
   }
-  std::vector<uint8_t> side(rows.size());
+  UninitializedVector<uint8_t> side_buffer(n);
+  uint8_t* side = side_buffer.data();
   std::vector<size_t> lefts(blocks + 1, 0);
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (size_t b = 0; b < blocks; ++b) {
     size_t count = 0;
-    for (size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) count += side[i] = goes_left(rows[i]);
+    const size_t end = std::min(n, (b + 1) * kBlock);
+    for (size_t i = b * kBlock; i < end; ++i) {
+      if (i + kPrefetchRows < end) touch(in[i + kPrefetchRows]);
+      const bool goes = goes_left(in[i]);
+      side[i] = goes;
+      count += goes;
+    }
     lefts[b + 1] = count;
   }
   for (size_t b = 0; b < blocks; ++b) lefts[b + 1] += lefts[b];
   left.resize(lefts[blocks]);
-  right.resize(rows.size() - lefts[blocks]);
+  right.resize(n - lefts[blocks]);
+  uint32_t *l = left.data(), *r = right.data();
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (size_t b = 0; b < blocks; ++b) {
-    size_t l = lefts[b], r = b * kBlock - lefts[b];
-    for (size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i)
-      (side[i] ? left[l++] : right[r++]) = rows[i];
+    size_t at_left = lefts[b], at_right = b * kBlock - lefts[b];
+    const size_t end = std::min(n, (b + 1) * kBlock);
+    for (size_t i = b * kBlock; i < end; ++i) (side[i] ? l[at_left++] : r[at_right++]) = in[i];
   }
 }
 
@@ -84,8 +113,11 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     return h;
   };
   const auto settle = [&](const OpenLeaf& leaf) {  // a leaf that will not be split further
-    if (!leaf_of_row.empty())
-      for (const uint32_t r : leaf.rows) leaf_of_row[r] = leaf.node;
+    if (leaf_of_row.empty()) return;
+    const size_t n = leaf.rows.size();
+    // In parallel for large leaves: one thread waiting here was a few % of a 1M-row fit.
+#pragma omp parallel for schedule(static) num_threads(threads) if (n > 65536)
+    for (size_t i = 0; i < n; ++i) leaf_of_row[leaf.rows[i]] = leaf.node;
   };
   const auto histogram_of = [&](std::span<const uint32_t> leaf_rows) {
     std::unique_ptr<NodeHistogram> h = blank();
@@ -117,7 +149,7 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
     open.erase(open.begin() + pick);
     const SplitCandidate& s = parent.split;
 
-    std::vector<uint32_t> left_rows, right_rows;
+    UninitializedVector<uint32_t> left_rows, right_rows;
     const uint8_t* column = data.bins.data() + s.feature;
     const auto stride = static_cast<size_t>(data.features);
     const auto missing = static_cast<uint8_t>(data.max_bins);
@@ -133,8 +165,21 @@ HistogramTree HistogramTree::grow(const BinnedRows& data, std::span<const uint32
       node.threshold = static_cast<size_t>(s.bin) < t.size() ? t[static_cast<size_t>(s.bin)]
                                                              : std::numeric_limits<double>::infinity();  // all values left
     }
-    partition_rows(parent.rows, left_rows, right_rows, threads,
-                   [&, &node = std::as_const(node)](uint32_t r) { return node.bin_goes_left(column[r * stride], missing); });
+    const auto touch = [column, stride](uint32_t r) { __builtin_prefetch(column + r * stride); };
+    if (node.categorical()) {
+      partition_rows(parent.rows, left_rows, right_rows, threads,
+                     [&, &node = std::as_const(node)](uint32_t r) { return node.bin_goes_left(column[r * stride], missing); },
+                     touch);
+    } else {  // the numeric test, its values copied
+      const uint8_t bin = node.bin;
+      const bool missing_left = node.missing_left;
+      partition_rows(parent.rows, left_rows, right_rows, threads,
+                     [column, stride, missing, bin, missing_left](uint32_t r) {
+                       const uint8_t b = column[r * stride];
+                       return b == missing ? missing_left : b <= bin;
+                     },
+                     touch);
+    }
     node.gain = s.gain;
     node.left = static_cast<int>(tree.nodes_.size());
     node.right = node.left + 1;
