@@ -19,6 +19,11 @@
 
 namespace fraudkit::models {
 
+// Rows a histogram or partition pass prefetches ahead: a node's rows are scattered through
+// the data (7 MB of bins on a 1M-row set), and a pass otherwise waits on each row's bins
+// (boosting fit on 1M rows: -11% with both passes prefetching; 32 measured best of 16/32/64).
+inline constexpr size_t kPrefetchRows = 32;
+
 struct BinStats {
   double gradient = 0;
   double hessian = 0;

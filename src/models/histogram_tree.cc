@@ -25,11 +25,6 @@ struct OpenLeaf {
 
 double leaf_value(const BinStats& s, double lambda) { return -s.gradient / (s.hessian + lambda); }
 
-// Rows a partition or histogram pass prefetches ahead: a node's rows are scattered through
-// the data (7 MB of bins on a 1M-row set), and the pass otherwise waits on each row's bins.
-// 32 measured best of 16/32/64 (boosting fit on 1M rows: -11% with the histogram pass's).
-constexpr size_t kPrefetchRows = 32;
-
 // Splits `rows` into the rows going left and right, each in their original order. Large nodes
 // are split in fixed blocks on up to `threads` threads (count, then place), which gives the
 // same order as one pass. `touch(r)` prefetches what goes_left(r) reads.
